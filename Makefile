@@ -1,0 +1,40 @@
+# Sinergi: `make run` runs the main job, `make test` the tests. Both set up .venv first:
+# tools/find-python picks an interpreter >= 3.12 ($PYTHON, python3.13/3.12/3, pyenv versions),
+# and the project is (re)installed whenever pyproject.toml changes.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+EXTRAS  ?= test,dask
+
+.PHONY: run test lint format calibrate venv clean
+
+run: $(STAMP)
+	$(PY) run_scenarios.py $(ARGS)
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+calibrate: $(STAMP)
+	$(PY) -m sim.calibrate
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@base=$$(tools/find-python) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "creating $(VENV) with $$base"; "$$base" -m venv $(VENV) || exit 1; fi; \
+	$(PY) -m pip install --quiet --upgrade pip && \
+	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]" && \
+	rm -f $(VENV)/.installed-* && touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

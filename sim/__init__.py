@@ -1,0 +1,15 @@
+"""Sinergi: agent-based simulation of poverty-alleviation coalition strategies.
+
+Public entry points:
+
+* ``load_scenario(name_or_path, overrides=None)``: a validated scenario.
+* ``PovertyModel(scenario, rng=seed)``: a Mesa model of a district's households;
+  ``.run()``, ``.timeseries()``.
+* ``sim.metrics``: FGT, Watts, Gini, Alkire-Foster.
+"""
+
+from sim.model import PovertyModel
+from sim.scenario import Scenario, ScenarioError, load_scenario
+
+__all__ = ["PovertyModel", "Scenario", "ScenarioError", "load_scenario", "__version__"]
+__version__ = "0.1.0"

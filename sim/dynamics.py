@@ -1,0 +1,538 @@
+"""Household mechanisms: shocks, health, income, consumption and saving, demography, schooling.
+
+Each mechanism is a small function over the household arrays (``sim.households.Households``)
+with its parameters in a scenario section. The monthly order is written once, in
+``sim.model.PovertyModel.step``. Money is rupiah per month at March 2024 prices.
+
+Key relations (all parameters in ``sim.scenario``):
+
+* Labour earnings of a household = wage_base * earners * exp(return_to_schooling * schooling)
+  * exp(persistent shock) * (1 + return_to_skill * skill) * growth, times the transitory shock
+  (mean one), the covariate loss of its sub-district, the health loss and the local spillover.
+* Asset income is non-convex (Carter & Barrett 2006): max(r_L k, A k^alpha - F), F scaled by
+  ``trap_strength``. Assets move as dk = reinvest * y_A + invest_labour * labour - delta * k,
+  so the tipping point (``asset_threshold``) follows from the technology, never from a rule.
+* Consumption is buffer-stock (Deaton 1991; Carroll 1997): c = P + mpc * (X - (1 + b) P), where
+  P is permanent disposable income, X cash on hand and b the buffer in months; no borrowing;
+  below subsistence households spend savings, then sell assets at a discount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize, special
+
+from sim.households import (
+    Households,
+    government_transfers,
+    latent_log_quantile,
+    poverty_lines,
+)
+from sim.randomness import Streams
+from sim.scenario import Scenario
+
+F32 = np.float32
+
+
+# --------------------------------------------------------------------------------------------
+# Technology
+# --------------------------------------------------------------------------------------------
+
+
+def fixed_cost(sc: Scenario) -> float:
+    """Monthly fixed cost of the improved technology (rupiah), scaled by the trap strength."""
+    return sc.assets.trap_strength * sc.assets.high_fixed_cost
+
+
+def high_tech_income(sc: Scenario, k: np.ndarray) -> np.ndarray:
+    """Income of the improved technology at assets ``k`` (rupiah per month, may be negative)."""
+    a = sc.assets
+    return a.high_productivity * np.power(np.maximum(k, 0), a.high_elasticity) - fixed_cost(sc)
+
+
+def asset_income(sc: Scenario, k: np.ndarray) -> np.ndarray:
+    """Income from productive assets: the better of the two technologies (rupiah per month)."""
+    return np.maximum(sc.assets.low_return * k, high_tech_income(sc, k)).astype(F32)
+
+
+def asset_drift(sc: Scenario, k: np.ndarray, labour: np.ndarray) -> np.ndarray:
+    """Expected monthly change of assets at ``k`` with labour income ``labour`` (rupiah)."""
+    a = sc.assets
+    return (
+        a.reinvest_share * asset_income(sc, k) + a.labour_invest_share * labour - a.depreciation * k
+    )
+
+
+def asset_threshold(sc: Scenario, labour: float, k_max: float = 1e10) -> float | None:
+    """The tipping point (Micawber threshold) of assets for a household with given labour income.
+
+    Below it assets drift down towards the low steady state, above it they grow towards the high
+    one. It follows from the technology and saving parameters.
+
+    Args:
+        sc: Scenario (its ``assets`` section).
+        labour: Monthly labour income (rupiah).
+        k_max: Largest asset level searched (rupiah).
+
+    Returns:
+        The unstable steady state (rupiah), or None when there is none (no trap).
+    """
+    grid = np.geomspace(1e3, k_max, 4000)
+    d = asset_drift(sc, grid, np.full_like(grid, labour))
+    # an unstable steady state: drift crosses from negative to positive
+    up = np.flatnonzero((d[:-1] < 0) & (d[1:] >= 0))
+    if up.size == 0:
+        return None
+    i = up[0]
+    return float(
+        optimize.brentq(
+            lambda k: float(asset_drift(sc, np.array([k]), np.array([labour]))[0]),
+            grid[i],
+            grid[i + 1],
+        )
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Health
+# --------------------------------------------------------------------------------------------
+
+
+def expected_health_cost(sc: Scenario, hh: Households) -> tuple[np.ndarray, float]:
+    """Expected monthly out-of-pocket cost (rupiah) and expected share of earnings lost.
+
+    Households plan with these expectations, so the starting population already pays them on
+    average and the steady state holds with health shocks on.
+    """
+    h = sc.health
+    if not h.enabled:
+        return np.zeros(hh.n, dtype=F32), 0.0
+    oop = h.minor_prob * h.minor_cost + h.severe_prob * h.severe_cost
+    uncovered = np.where(hh.insured, 1.0 - h.insured_oop_covered, 1.0)
+    loss_share = h.severe_prob * h.severe_months * h.severe_earnings_loss
+    return (oop * uncovered).astype(F32), float(loss_share)
+
+
+def health_shocks(sc: Scenario, hh: Households, streams: Streams, month: int) -> np.ndarray:
+    """Draw this month's illnesses; return each household's out-of-pocket cost (rupiah).
+
+    A severe episode lasts ``severe_months`` and costs ``severe_cost`` at onset; a minor one
+    costs ``minor_cost``. Insurance removes the covered share of the cost (MODEL.md), not the
+    lost earnings (Gertler & Gruber 2002).
+    """
+    h = sc.health
+    oop = np.zeros(hh.n, dtype=F32)
+    if not h.enabled:
+        hh.health_state[:] = 0
+        return oop
+    still_sick = hh.sick_months > 0
+    hh.sick_months[still_sick] -= 1
+    u = streams.uniform("health.episode", month, hh.n)
+    severe = (u < h.severe_prob) & (hh.sick_months == 0)
+    minor = (u >= h.severe_prob) & (u < h.severe_prob + h.minor_prob)
+    hh.sick_months[severe] = h.severe_months
+    hh.health_state[:] = np.where(hh.sick_months > 0, 2, np.where(minor, 1, 0))
+    uncovered = np.where(hh.insured, F32(1.0 - h.insured_oop_covered), F32(1.0))
+    oop += np.where(severe, F32(h.severe_cost), 0) * uncovered
+    oop += np.where(minor & ~(hh.sick_months > 0), F32(h.minor_cost), 0) * uncovered
+    return oop
+
+
+# --------------------------------------------------------------------------------------------
+# Income
+# --------------------------------------------------------------------------------------------
+
+
+def growth_factor(sc: Scenario, month: int) -> float:
+    """Real earnings growth since month 0 (``income.growth_annual`` compounded monthly)."""
+    return float((1.0 + sc.income.growth_annual) ** (month / 12.0))
+
+
+def permanent_labour(sc: Scenario, hh: Households, month: int) -> np.ndarray:
+    """Labour earnings without transitory, covariate or health losses (rupiah per month)."""
+    inc = sc.income
+    return (
+        hh.wage_base
+        * hh.earners
+        * np.exp(F32(inc.return_to_schooling) * hh.adult_schooling)
+        * shock_factor(sc, hh)
+        * (F32(1.0) + F32(inc.return_to_skill) * hh.skill)
+        * F32(growth_factor(sc, month))
+    ).astype(F32)
+
+
+def shock_factor(sc: Scenario, hh: Households) -> np.ndarray:
+    """Earnings factor of the persistent shock since month 0: Q(latent now) / Q(latent at 0).
+
+    The shock moves the household's latent log income; earnings follow the calibrated quantile
+    function (``households.latent_log_quantile``), so shocks reshuffle households without
+    changing the distribution of earnings potential.
+    """
+    latent = hh.latent_permanent + hh.persistent_shock
+    return np.exp(latent_log_quantile(sc, hh.urban, latent) - hh.latent_base)
+
+
+def persistent_shocks(sc: Scenario, hh: Households, streams: Streams, month: int) -> None:
+    """Advance the AR(1) persistent earnings shock (log points)."""
+    s = sc.shocks
+    if not s.enabled:
+        return
+    eta = streams.normal("shock.persistent", month, hh.n)
+    hh.persistent_shock *= F32(s.persistent_rho)
+    hh.persistent_shock += F32(s.persistent_sd) * eta
+
+
+def transitory_factor(sc: Scenario, hh: Households, streams: Streams, month: int) -> np.ndarray:
+    """Mean-one log-normal transitory earnings factor for this month."""
+    s = sc.shocks
+    if not s.enabled or s.transitory_sd == 0:
+        return np.ones(hh.n, dtype=F32)
+    eps = streams.normal("shock.transitory", month, hh.n)
+    sd = F32(s.transitory_sd)
+    return np.exp(sd * eps - F32(0.5) * sd * sd)
+
+
+@dataclass
+class SubdistrictState:
+    """State kept per sub-district: covariate shocks and injections for spillovers.
+
+    Attributes:
+        covariate_months: Months of covariate loss remaining per sub-district.
+        injections: Ring buffer (months x sub-districts) of new money injected (rupiah).
+    """
+
+    covariate_months: np.ndarray
+    injections: np.ndarray
+
+    @classmethod
+    def empty(cls, sc: Scenario) -> SubdistrictState:
+        """No shocks, no injections."""
+        n = sc.population.subdistricts
+        return cls(
+            covariate_months=np.zeros(n, dtype=np.int16),
+            injections=np.zeros((sc.spillovers.months, n), dtype=np.float64),
+        )
+
+
+def covariate_shocks(
+    sc: Scenario, hh: Households, state: SubdistrictState, streams: Streams, month: int
+) -> np.ndarray:
+    """Harvest failures and disasters by sub-district; return each household's income factor."""
+    s = sc.shocks
+    if not s.enabled:
+        return np.ones(hh.n, dtype=F32)
+    n_sub = sc.population.subdistricts
+    urban_sub = np.arange(n_sub) < sc.population.urban_subdistricts
+    p = np.where(urban_sub, s.covariate_prob_urban, s.covariate_prob_rural)
+    u = streams.uniform("shock.covariate", month, n_sub)
+    state.covariate_months = np.maximum(state.covariate_months - 1, 0).astype(np.int16)
+    hit = (u < p) & (state.covariate_months == 0)
+    state.covariate_months[hit] = s.covariate_months
+    factor_sub = np.where(state.covariate_months > 0, F32(1 - s.covariate_loss), F32(1)).astype(F32)
+    return factor_sub[hh.subdistrict]
+
+
+def local_gdp(sc: Scenario, hh: Households) -> np.ndarray:
+    """Monthly earned income of each sub-district, a proxy for local GDP (rupiah, real)."""
+    earned = (hh.income_labour + hh.income_assets) * hh.weight
+    return np.bincount(hh.subdistrict, weights=earned, minlength=sc.population.subdistricts)
+
+
+def spillover_factor(
+    sc: Scenario, hh: Households, state: SubdistrictState, injected: np.ndarray, month: int
+) -> np.ndarray:
+    """Local spillovers: money injected raises everyone's earnings in its sub-district.
+
+    Each rupiah injected into a sub-district adds ``nonrecipient_multiplier`` rupiah of local
+    earnings, spread evenly over the next ``months`` months (Egger et al. 2022), in proportion to
+    each household's earned income (its share of local GDP).
+
+    Args:
+        sc: Scenario.
+        hh: Households (last month's incomes define local GDP).
+        state: Sub-district state with the ring buffer of injections.
+        injected: New money injected this month per sub-district (rupiah, real persons).
+        month: Current month.
+
+    Returns:
+        Earnings multiplier per household (1 where nothing was injected).
+    """
+    sp = sc.spillovers
+    state.injections[month % sp.months] = injected
+    if not sp.enabled or not state.injections.any():
+        return np.ones(hh.n, dtype=F32)
+    extra = sp.nonrecipient_multiplier * state.injections.sum(axis=0) / sp.months
+    gdp = local_gdp(sc, hh)
+    rate = np.divide(extra, gdp, out=np.zeros_like(extra), where=gdp > 0)
+    return (1.0 + rate).astype(F32)[hh.subdistrict]
+
+
+# --------------------------------------------------------------------------------------------
+# Consumption and saving
+# --------------------------------------------------------------------------------------------
+
+
+def consume_and_save(
+    sc: Scenario,
+    hh: Households,
+    permanent: np.ndarray,
+    disposable: np.ndarray,
+    line: np.ndarray,
+) -> np.ndarray:
+    """Buffer-stock consumption with distress sales; updates consumption, savings, assets.
+
+    Args:
+        sc: Scenario.
+        hh: Households.
+        permanent: Permanent disposable income P (rupiah per month).
+        disposable: This month's disposable income (rupiah per month).
+        line: Poverty line per household (rupiah per capita per month).
+
+    Returns:
+        Assets sold in distress this month (rupiah of book value).
+    """
+    c_par = sc.consumption
+    cash = hh.savings + disposable
+    target = (F32(1.0) + F32(c_par.buffer_months)) * permanent
+    c = permanent + F32(c_par.mpc_cash) * (cash - target)
+    c = np.clip(c, 0, np.maximum(cash, 0))
+    subsistence = F32(c_par.subsistence_share) * line * hh.members
+    # below subsistence: spend savings first, then sell assets at a discount
+    c = np.maximum(c, np.minimum(subsistence, np.maximum(cash, 0)))
+    short = np.maximum(subsistence - c, 0)
+    keep = F32(1.0 - sc.assets.distress_discount)
+    sold = np.minimum(hh.assets, short / keep)
+    sold = np.where(short > 0, sold, 0).astype(F32)
+    c = c + sold * keep
+    hh.assets -= sold
+    hh.savings[:] = np.maximum(cash + sold * keep - c, 0)
+    # a household never consumes nothing: debt-free floor of a token amount
+    hh.consumption[:] = np.maximum(c, F32(1.0))
+    return sold
+
+
+# --------------------------------------------------------------------------------------------
+# Schooling
+# --------------------------------------------------------------------------------------------
+
+
+def enrolment_probability(
+    sc: Scenario, hh: Households, conditioned: np.ndarray | None = None
+) -> np.ndarray:
+    """Probability that a school-age child is enrolled this school year.
+
+    Logistic in log per-capita consumption relative to the line, in school cost relative to
+    per-capita consumption, and in a schooling condition attached to a transfer (PKH or a
+    programme), which acts beyond its income effect (Cahyadi et al. 2020).
+    """
+    s = sc.schooling
+    line = poverty_lines(sc, hh.urban)
+    cpc = np.maximum(hh.consumption_pc, F32(1.0))
+    x = (
+        F32(s.enrol_intercept)
+        + F32(s.enrol_consumption_slope) * np.log(cpc / line)
+        - F32(s.cost_sensitivity) * F32(s.school_cost) / cpc
+    )
+    if conditioned is None:
+        conditioned = schooling_condition(sc, hh)
+    x = x + np.where(conditioned, F32(s.condition_effect), F32(0))
+    return special.expit(x).astype(F32)
+
+
+def schooling_condition(sc: Scenario, hh: Households) -> np.ndarray:
+    """Households whose transfers carry a schooling condition (PKH today)."""
+    g = sc.government.pkh
+    if g.enabled and g.schooling_condition:
+        return hh.pkh.copy()
+    return np.zeros(hh.n, dtype=bool)
+
+
+def schooling(
+    sc: Scenario,
+    hh: Households,
+    streams: Streams,
+    month: int,
+    conditioned: np.ndarray | None = None,
+) -> None:
+    """Accumulate years of schooling monthly; revise enrolment at the start of a school year."""
+    s = sc.schooling
+    if not s.enabled:
+        return
+    # enrolled children accumulate a month of schooling
+    share = np.divide(
+        hh.n_enrolled, hh.n_school, out=np.zeros(hh.n, dtype=F32), where=hh.n_school > 0
+    )
+    hh.child_schooling += share / F32(12.0)
+    if (month - 1) % 12 + 1 != s.school_year_month:
+        return
+    p = enrolment_probability(sc, hh, conditioned)
+    enrolled = streams.binomial("school.enrol", month, hh.n_school, p)
+    hh.n_enrolled[:] = np.minimum(enrolled, hh.n_school).astype(np.int8)
+
+
+# --------------------------------------------------------------------------------------------
+# Demography
+# --------------------------------------------------------------------------------------------
+
+
+def _monthly(rate_per_year: float) -> float:
+    return 1.0 - (1.0 - rate_per_year) ** (1.0 / 12.0)
+
+
+def demography(sc: Scenario, hh: Households, streams: Streams, month: int) -> None:
+    """Ageing between groups, births, deaths and adults leaving, by binomial draws.
+
+    Ageing is a Markov approximation: each person leaves an age group at the rate 1 / (months
+    in the group). A household always keeps at least one member (a death of the last member is
+    read as a successor taking over). Adults beyond the second leave at ``leave_rate`` to form
+    households outside the panel (MODEL.md: optional household formation; not tracked).
+    """
+    d = sc.demography
+    if not d.enabled:
+        return
+
+    def draw(name: str, count: np.ndarray, p: float) -> np.ndarray:
+        return streams.binomial(f"demography.{name}", month, count, p).astype(np.int8)
+
+    young_to_school = draw("age_young", hh.n_young, 1 / (7 * 12))
+    school_to_adult = draw("age_school", hh.n_school, 1 / (9 * 12))
+    adult_to_elderly = draw("age_adult", hh.n_adult, 1 / (49 * 12))
+    births = draw("births", hh.n_adult, _monthly(d.births_per_adult))
+    die_young = draw("death_young", hh.n_young, _monthly(d.death_rate_young))
+    die_adult = draw("death_adult", hh.n_adult, _monthly(d.death_rate_adult))
+    die_elderly = draw("death_elderly", hh.n_elderly, _monthly(d.death_rate_elderly))
+    extra_adults = np.maximum(hh.n_adult.astype(np.int16) - 2, 0)
+    leave = draw("leave", extra_adults, _monthly(d.leave_rate))
+
+    # schooling moves with the children who grow up
+    enrolled_grow = np.minimum(school_to_adult, hh.n_enrolled)
+    new_adults = school_to_adult.astype(F32)
+    adults_after = np.maximum(hh.n_adult - adult_to_elderly - die_adult - leave, 0).astype(F32)
+    total = adults_after + new_adults
+    hh.adult_schooling[:] = np.where(
+        total > 0,
+        (hh.adult_schooling * adults_after + hh.child_schooling * new_adults)
+        / np.maximum(total, 1),
+        hh.adult_schooling,
+    )
+    school_after = (hh.n_school - school_to_adult).astype(F32)
+    school_total = school_after + young_to_school
+    hh.child_schooling[:] = np.where(
+        school_total > 0, hh.child_schooling * school_after / np.maximum(school_total, 1), 0
+    )
+    hh.n_enrolled[:] = np.maximum(hh.n_enrolled - enrolled_grow, 0)
+
+    hh.n_young[:] = np.clip(hh.n_young - young_to_school - die_young + births, 0, 20)
+    hh.n_school[:] = np.clip(hh.n_school - school_to_adult + young_to_school, 0, 20)
+    hh.n_adult[:] = np.clip(
+        hh.n_adult - adult_to_elderly - die_adult - leave + school_to_adult, 0, 30
+    )
+    hh.n_elderly[:] = np.clip(hh.n_elderly + adult_to_elderly - die_elderly, 0, 20)
+    hh.n_enrolled[:] = np.minimum(hh.n_enrolled, hh.n_school)
+    empty = hh.members == 0
+    hh.n_adult[empty] = 1  # a successor takes over the household
+
+
+# --------------------------------------------------------------------------------------------
+# Steady state at set-up
+# --------------------------------------------------------------------------------------------
+
+
+def upper_steady_state(sc: Scenario) -> float | None:
+    """Assets at which the improved technology alone sustains itself (reinvest * y_H = delta k).
+
+    Returns:
+        The stable upper root (rupiah), or None when the technology cannot sustain itself.
+    """
+    a = sc.assets
+
+    def f(k: float) -> float:
+        return a.reinvest_share * float(high_tech_income(sc, np.array([k]))[0]) - a.depreciation * k
+
+    grid = np.geomspace(1e3, 1e13, 3000)
+    vals = np.array([f(k) for k in grid[::10]])
+    sign = np.flatnonzero((vals[:-1] > 0) & (vals[1:] <= 0))
+    if sign.size == 0:
+        return None
+    i = sign[-1]
+    return float(optimize.brentq(f, grid[::10][i], grid[::10][i + 1]))
+
+
+def back_out_incomes(sc: Scenario, hh: Households, wants_high: np.ndarray) -> None:
+    """Set labour fixed effects, assets and savings so that the start is a steady state.
+
+    Given consumption C and transfers T, each household's permanent disposable income equals C
+    and its assets sit at a stable steady state of the asset dynamics: at the low steady state
+    k_L = invest_labour * L / (delta - reinvest * r_L) with the traditional technology, or at
+    the high one with the improved technology (households that ``wants_high`` and can sustain
+    it, and households whose labour income leaves them no low steady state).
+    """
+    a = sc.assets
+    if a.reinvest_share * a.low_return >= a.depreciation:
+        raise ValueError(
+            "assets: reinvest_share * low_return must be below depreciation "
+            "(otherwise traditional assets grow without bound)"
+        )
+    transfers = government_transfers(sc, hh)
+    oop, loss = expected_health_cost(sc, hh)
+    net_needed = np.maximum(hh.consumption.astype(np.float64) - transfers + oop, 1.0)
+    iota, sigma, delta, r_low = (
+        a.labour_invest_share,
+        a.reinvest_share,
+        a.depreciation,
+        a.low_return,
+    )
+
+    # low regime: closed form
+    phi = r_low * iota / (delta - sigma * r_low)
+    lab_low = net_needed / ((1 - iota) + (1 - sigma) * phi)  # effective labour, after losses
+    k_low = iota * lab_low / (delta - sigma * r_low)
+    low_valid = high_tech_income(sc, k_low) <= r_low * k_low
+
+    # high regime: bisection on k >= the self-sustaining steady state
+    k_star = upper_steady_state(sc)
+    high_possible = np.zeros(hh.n, dtype=bool)
+    k_high = np.zeros(hh.n)
+    lab_high = np.zeros(hh.n)
+    if k_star is not None:
+
+        def consumption_at(k: np.ndarray) -> np.ndarray:
+            y_h = high_tech_income(sc, k)
+            lab = (delta * k - sigma * y_h) / iota
+            return (1 - iota) * lab + (1 - sigma) * y_h
+
+        high_possible = net_needed >= consumption_at(np.array([k_star]))[0]
+        lo = np.full(hh.n, k_star)
+        hi = np.full(hh.n, max(k_star * 10, 1e9))
+        while True:  # widen until every target is bracketed
+            short = consumption_at(hi) < net_needed
+            if not short.any() or hi.max() > 1e15:
+                break
+            hi[short] *= 10
+        for _ in range(80):
+            mid = 0.5 * (lo + hi)
+            below = consumption_at(mid) < net_needed
+            lo = np.where(below, mid, lo)
+            hi = np.where(below, hi, mid)
+        k_high = 0.5 * (lo + hi)
+        lab_high = (delta * k_high - sigma * high_tech_income(sc, k_high)) / iota
+        high_possible &= high_tech_income(sc, k_high) >= r_low * k_high
+
+    use_high = high_possible & (wants_high | ~low_valid)
+    lab_eff = np.where(use_high, lab_high, lab_low)
+    k = np.where(use_high, k_high, k_low)
+    labour = lab_eff / (1.0 - loss)
+    inc = sc.income
+    denom = (
+        hh.earners.astype(np.float64)
+        * np.exp(inc.return_to_schooling * hh.adult_schooling.astype(np.float64))
+        * (1.0 + inc.return_to_skill * hh.skill.astype(np.float64))
+    )
+    hh.wage_base[:] = labour / np.maximum(denom, 1e-6)
+    hh.assets[:] = k
+    hh.income_labour[:] = labour
+    hh.income_assets[:] = asset_income(sc, k.astype(F32))
+    hh.income_transfers[:] = transfers
+    hh.savings[:] = sc.consumption.buffer_months * hh.consumption

@@ -1,0 +1,451 @@
+"""Household state as arrays, and the synthesis of a calibrated starting population.
+
+Households are a struct of arrays (one numpy array per attribute, explicit dtypes); there is no
+Python object per household and no Python loop over households. Money is rupiah per month at
+March 2024 prices; a household's ``consumption`` is the household total, and per-capita
+consumption (BPS's welfare measure) is ``consumption / members``.
+
+The starting population (``synthesize``) is drawn so that, weighted by persons, per-capita
+consumption in each area follows the fitted GB2 distribution exactly (consumption is assigned by
+person-weighted rank, see ``sim.calibrate``), poorer households are larger, less schooled and
+hold fewer assets, and the government's background programmes (PKH, BPNT, PBI-JKN) are already
+in place, targeted through the noisy social registry. Incomes are then backed out so that the
+starting population is a steady state of the household dynamics (``sim.dynamics``).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, fields
+
+import numpy as np
+from scipy import special, stats
+
+from sim.randomness import Streams
+from sim.scenario import Scenario
+
+MAX_MEMBERS = 14
+
+
+@dataclass
+class Households:
+    """All household state, one array per attribute (length = number of simulated households).
+
+    Attributes:
+        subdistrict: Sub-district index (int16).
+        urban: Whether the household lives in an urban sub-district.
+        weight: Real households this simulated household represents.
+        n_young: Children aged 0-6.
+        n_school: Children aged 7-15 (school age).
+        n_adult: Adults aged 16-64.
+        n_elderly: Persons aged 65+.
+        n_enrolled: School-age children enrolled in school.
+        adult_schooling: Mean years of schooling of the adults (years).
+        child_schooling: Mean years of schooling accumulated by school-age children (years).
+        wage_base: Monthly earnings of one adult with zero schooling, zero skill and no shock
+            (rupiah per month), the household's labour fixed effect.
+        persistent_shock: Persistent shock to the latent log income (AR(1), log points).
+        latent_permanent: Permanent part of the latent log income (log points).
+        latent_base: Log quantile of the latent at month 0 (earnings move with the quantile
+            of the current latent relative to it).
+        skill: Skill from training (units of ``income.return_to_skill``).
+        assets: Productive assets (rupiah).
+        savings: Liquid savings (rupiah).
+        consumption: Household consumption (rupiah per month).
+        income_labour: Labour earnings last month (rupiah per month).
+        income_assets: Own-business / asset income last month (rupiah per month).
+        income_transfers: Transfers received last month (rupiah per month).
+        health_state: 0 healthy, 1 minor illness this month, 2 severe illness.
+        sick_months: Months of severe illness remaining.
+        insured: Covered by health insurance (PBI-JKN or contributory JKN).
+        pbi: Premium paid by the state (PBI-JKN).
+        pkh: Enrolled in PKH (conditional cash).
+        bpnt: Enrolled in BPNT (food assistance).
+        registry_score: The registry's proxy of log per-capita consumption at its last update.
+        months_out: Months since the household last left poverty (-1: poor now or never poor).
+    """
+
+    subdistrict: np.ndarray
+    urban: np.ndarray
+    weight: np.ndarray
+    n_young: np.ndarray
+    n_school: np.ndarray
+    n_adult: np.ndarray
+    n_elderly: np.ndarray
+    n_enrolled: np.ndarray
+    adult_schooling: np.ndarray
+    child_schooling: np.ndarray
+    wage_base: np.ndarray
+    persistent_shock: np.ndarray
+    latent_permanent: np.ndarray
+    latent_base: np.ndarray
+    skill: np.ndarray
+    assets: np.ndarray
+    savings: np.ndarray
+    consumption: np.ndarray
+    income_labour: np.ndarray
+    income_assets: np.ndarray
+    income_transfers: np.ndarray
+    health_state: np.ndarray
+    sick_months: np.ndarray
+    insured: np.ndarray
+    pbi: np.ndarray
+    pkh: np.ndarray
+    bpnt: np.ndarray
+    registry_score: np.ndarray
+    months_out: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of simulated households."""
+        return int(self.weight.shape[0])
+
+    @property
+    def members(self) -> np.ndarray:
+        """Household size (persons), int16."""
+        return (
+            self.n_young.astype(np.int16) + self.n_school + self.n_adult + self.n_elderly
+        ).astype(np.int16)
+
+    @property
+    def earners(self) -> np.ndarray:
+        """Earner equivalents: adults count 1, elderly 0.3 (float32)."""
+        return self.n_adult.astype(np.float32) + np.float32(0.3) * self.n_elderly
+
+    @property
+    def consumption_pc(self) -> np.ndarray:
+        """Per-capita consumption (rupiah per capita per month), float32."""
+        return self.consumption / self.members
+
+    @property
+    def persons(self) -> np.ndarray:
+        """Real persons represented by each simulated household (members x weight), float64."""
+        return self.members * self.weight.astype(np.float64)
+
+    def nbytes(self) -> int:
+        """Bytes held by the state arrays."""
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+    def copy(self) -> Households:
+        """A deep copy (arrays copied)."""
+        return Households(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+
+
+def poverty_lines(sc: Scenario, urban: np.ndarray) -> np.ndarray:
+    """Poverty line per household (rupiah per capita per month, March 2024 prices), float32."""
+    return np.where(urban, sc.poverty_line.urban, sc.poverty_line.rural).astype(np.float32)
+
+
+def gb2_ppf(u: np.ndarray, a: float, scale: float, p: float, q: float) -> np.ndarray:
+    """GB2 quantiles (``sim.calibrate.gb2_quantiles`` without the import cycle)."""
+    return scale * stats.betaprime.ppf(u, p, q) ** (1.0 / a)
+
+
+@functools.lru_cache(maxsize=16)
+def _quantile_table(
+    a: float, scale: float, p: float, q: float, sd: float
+) -> tuple[np.ndarray, np.ndarray]:
+    grid = np.linspace(-7 * sd, 7 * sd, 4097)
+    u = np.clip(special.ndtr(grid / sd), 1e-12, 1 - 1e-12)
+    return grid, np.log(gb2_ppf(u, a, scale, p, q))
+
+
+def latent_log_quantile(sc: Scenario, urban: np.ndarray, latent: np.ndarray) -> np.ndarray:
+    """Log of the area's consumption quantile at a latent log income (log rupiah), float32.
+
+    The latent is normal with the sd of log consumption (``log_consumption_sd``); mapping it
+    through the fitted GB2 quantile function keeps the distribution of earnings potential equal
+    to the calibrated one whatever the shocks do.
+    """
+    out = np.empty(latent.shape[0], dtype=np.float32)
+    for area, mask in (("urban", urban), ("rural", ~urban)):
+        if not mask.any():
+            continue
+        d = getattr(sc.calibration, area)
+        grid, logq = _quantile_table(d.a, d.scale, d.p, d.q, log_consumption_sd(sc, area))
+        out[mask] = np.interp(latent[mask], grid, logq)
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def _log_sd(a: float, scale: float, p: float, q: float) -> float:
+    u = (np.arange(2_000) + 0.5) / 2_000
+    return float(np.std(np.log(gb2_ppf(u, a, scale, p, q))))
+
+
+def log_consumption_sd(sc: Scenario, area: str) -> float:
+    """Standard deviation of log per-capita consumption over persons in an area (log points)."""
+    d = getattr(sc.calibration, area)
+    return _log_sd(d.a, d.scale, d.p, d.q)
+
+
+def _person_weighted_ranks(latent: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Mid-point of each household's persons in the person-weighted order of ``latent``."""
+    order = np.argsort(latent, kind="stable")
+    cum = np.cumsum(members[order].astype(np.float64))
+    mid = (cum - members[order] / 2.0) / cum[-1]
+    u = np.empty_like(mid)
+    u[order] = mid
+    return u
+
+
+def _draw_members(
+    latent_perm: np.ndarray, mean_size: np.ndarray, gradient: float, u_slots: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Household members by age group; poorer households (low latent) are larger.
+
+    Extra members beyond the head follow a Poisson whose mean falls with the permanent latent
+    income; each extra member's age group is drawn from Indonesia's age structure (BPS 2020
+    census: ~12% aged 0-6, ~15% 7-15, ~66% 16-64, ~7% 65+), tilted towards children in poorer
+    households.
+    """
+    n = latent_perm.shape[0]
+    lam = (mean_size - 1.0) * np.exp(-gradient * latent_perm - 0.5 * gradient**2)
+    extra = np.minimum(stats.poisson.ppf(u_slots[:, 0], lam), MAX_MEMBERS - 1).astype(np.int16)
+    # age group of each extra member from its own uniform
+    tilt = np.clip(0.5 - 0.15 * latent_perm, 0.2, 0.8)  # weight on children among extras
+    p_young = 0.42 * tilt
+    p_school = 0.58 * tilt
+    p_elderly = 0.12 * (1 - tilt)
+    slots = np.arange(1, MAX_MEMBERS)
+    active = slots[None, :] <= extra[:, None]
+    draws = u_slots[:, 1:MAX_MEMBERS]
+    young = active & (draws < p_young[:, None])
+    school = active & ~young & (draws < (p_young + p_school)[:, None])
+    elderly = active & ~young & ~school & (draws > (1 - p_elderly)[:, None])
+    adult = active & ~young & ~school & ~elderly
+    head_elderly = u_slots[:, MAX_MEMBERS] < 0.1
+    n_young = young.sum(1).astype(np.int8)
+    n_school = school.sum(1).astype(np.int8)
+    n_elderly = (elderly.sum(1) + head_elderly).astype(np.int8)
+    n_adult = (adult.sum(1) + ~head_elderly).astype(np.int8)
+    assert n_young.shape[0] == n
+    return n_young, n_school, n_adult, n_elderly
+
+
+def _rank_within(
+    values: np.ndarray, mask: np.ndarray, share: float, weights: np.ndarray
+) -> np.ndarray:
+    """Select the lowest ``values`` among ``mask`` until their weight reaches ``share`` of all."""
+    total = weights.sum()
+    idx = np.flatnonzero(mask)
+    order = idx[np.argsort(values[idx], kind="stable")]
+    cum = np.cumsum(weights[order])
+    chosen = order[cum <= share * total]
+    out = np.zeros(values.shape[0], dtype=bool)
+    out[chosen] = True
+    return out
+
+
+def pkh_benefit(sc: Scenario, hh: Households) -> np.ndarray:
+    """PKH benefit by family composition, capped at ``max_components`` members (rupiah/month)."""
+    g = sc.government.pkh
+    comps = np.stack([hh.n_young, hh.n_school, hh.n_elderly], axis=1).astype(np.int16)
+    # fill components in order of value (young child, elderly, school child) up to the cap
+    order = [(0, g.benefit_young_child), (2, g.benefit_elderly), (1, g.benefit_school_child)]
+    remaining = np.full(hh.n, g.max_components, dtype=np.int16)
+    total = np.zeros(hh.n, dtype=np.float32)
+    for col, value in order:
+        take = np.minimum(comps[:, col], remaining)
+        total += take * np.float32(value)
+        remaining -= take
+    return total
+
+
+def government_transfers(sc: Scenario, hh: Households) -> np.ndarray:
+    """Cash and food transfers from PKH and BPNT (rupiah per household per month)."""
+    g = sc.government
+    out = np.zeros(hh.n, dtype=np.float32)
+    if g.pkh.enabled:
+        out += np.where(hh.pkh, pkh_benefit(sc, hh), 0)
+    if g.bpnt.enabled:
+        out += np.where(hh.bpnt, np.float32(g.bpnt.benefit), 0)
+    return out
+
+
+def assign_government_programmes(
+    sc: Scenario, hh: Households, streams: Streams, month: int
+) -> None:
+    """Rank households by the registry score and enrol them in PKH, BPNT and PBI-JKN.
+
+    The registry is a proxy-means test: log per-capita consumption plus normal error
+    (``registry.noise_sd``), refreshed every ``registry.update_months``. A share
+    ``registry.duplicate_share`` of each programme's slots goes to duplicate records and so to
+    nobody. PKH needs a component (a child or an elderly member). Coverage is a share of
+    households (PKH, BPNT) or of persons (PBI-JKN).
+    """
+    g = sc.government
+    noise = streams.normal("registry.noise", month, hh.n)
+    hh.registry_score[:] = np.log(hh.consumption_pc) + np.float32(g.registry.noise_sd) * noise
+    keep = 1.0 - g.registry.duplicate_share
+    w = hh.weight.astype(np.float64)
+    has_component = (hh.n_young + hh.n_school + hh.n_elderly) > 0
+    everyone = np.ones(hh.n, dtype=bool)
+    hh.pkh[:] = g.pkh.enabled & _rank_within(
+        hh.registry_score, has_component, g.pkh.coverage * keep, w
+    )
+    hh.bpnt[:] = g.bpnt.enabled & _rank_within(
+        hh.registry_score, everyone, g.bpnt.coverage * keep, w
+    )
+    pbi = _rank_within(hh.registry_score, everyone, g.pbi_jkn.coverage * keep, hh.persons)
+    hh.pbi[:] = g.pbi_jkn.enabled & pbi
+
+
+def contributory_insurance(sc: Scenario, rank: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Active contributory JKN membership, more common higher up the distribution."""
+    h = sc.health
+    p = h.contributory_jkn_low + (h.contributory_jkn_high - h.contributory_jkn_low) * rank
+    return u < p
+
+
+def synthesize(sc: Scenario, streams: Streams) -> Households:
+    """Draw the starting population.
+
+    Args:
+        sc: The scenario (population size, calibration, programmes, dynamics parameters).
+        streams: Random streams of the run (month 0 draws).
+
+    Returns:
+        The starting households, a steady state of the dynamics with shocks, growth and
+        demography off.
+    """
+    from sim import dynamics  # the steady-state back-out uses the dynamics' own formulas
+
+    pop = sc.population
+    n = pop.households
+    m0 = 0
+    # --- area: urban households in proportion to the urban share of persons
+    urban_hh_share = (pop.urban_person_share / pop.members_mean_urban) / (
+        pop.urban_person_share / pop.members_mean_urban
+        + (1 - pop.urban_person_share) / pop.members_mean_rural
+    )
+    if pop.urban_subdistricts == 0:
+        urban_hh_share = 0.0
+    if pop.urban_subdistricts == pop.subdistricts:
+        urban_hh_share = 1.0
+    n_urban = int(round(n * urban_hh_share))
+    urban = np.zeros(n, dtype=bool)
+    urban[:n_urban] = True
+
+    # --- latent log income: permanent part and persistent shock e0 (stationary AR(1)); its sd
+    # equals that of log consumption in the fitted distribution. Earnings later move with the
+    # latent through the quantile map (``latent_log_quantile``), so the cross-section stays
+    # stationary as shocks mean-revert.
+    sh = sc.shocks
+    var_e = sh.persistent_sd**2 / (1 - sh.persistent_rho**2) if sh.enabled else 0.0
+    sd_latent = np.where(urban, log_consumption_sd(sc, "urban"), log_consumption_sd(sc, "rural"))
+    sd_perm = np.sqrt(np.maximum(sd_latent**2 - var_e, 0.01 * sd_latent**2))
+    xi = streams.normal("synth.permanent", m0, n).astype(np.float64)
+    e0 = streams.normal("synth.persistent", m0, n).astype(np.float64) * np.sqrt(var_e)
+    latent = sd_perm * xi + e0
+
+    # --- members, poorer households larger
+    u_slots = streams.generator("synth.members", m0).random((n, MAX_MEMBERS + 1))
+    mean_size = np.where(urban, pop.members_mean_urban, pop.members_mean_rural)
+    n_young, n_school, n_adult, n_elderly = _draw_members(
+        xi, mean_size, pop.size_poverty_gradient, u_slots
+    )
+    members = (n_young.astype(np.int16) + n_school + n_adult + n_elderly).astype(np.int16)
+
+    # --- per-capita consumption by person-weighted rank within each area (exact calibration)
+    cons_pc = np.empty(n, dtype=np.float64)
+    rank = np.empty(n, dtype=np.float64)
+    for area, mask in (("urban", urban), ("rural", ~urban)):
+        if not mask.any():
+            continue
+        d = getattr(sc.calibration, area)
+        u = _person_weighted_ranks(latent[mask], members[mask])
+        rank[mask] = u
+        cons_pc[mask] = gb2_ppf(u, d.a, d.scale, d.p, d.q)
+    consumption = (cons_pc * members).astype(np.float32)
+
+    # --- weights: urban share of persons exact, total households represented exact
+    p_u = members[urban].sum(dtype=np.float64)
+    p_r = members[~urban].sum(dtype=np.float64)
+    share = pop.urban_person_share if (p_u > 0 and p_r > 0) else (1.0 if p_u > 0 else 0.0)
+    denom = (share * n_urban / p_u if p_u else 0.0) + (
+        (1 - share) * (n - n_urban) / p_r if p_r else 0.0
+    )
+    total_persons = pop.households_represented / denom
+    weight = np.where(
+        urban,
+        share * total_persons / p_u if p_u else 0.0,
+        (1 - share) * total_persons / p_r if p_r else 0.0,
+    ).astype(np.float32)
+
+    # --- sub-districts: urban households over urban sub-districts, sorted loosely by income so
+    # that sub-districts differ (assumption: a fifth of the latent variance is between places)
+    sub = np.empty(n, dtype=np.int16)
+    geo = latent + streams.normal("synth.geography", m0, n) * sd_latent * 2.0
+    for mask, first, count in (
+        (urban, 0, pop.urban_subdistricts),
+        (~urban, pop.urban_subdistricts, pop.subdistricts - pop.urban_subdistricts),
+    ):
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            continue
+        count = max(count, 1)
+        order = idx[np.argsort(geo[idx], kind="stable")]
+        sub[order] = first + (np.arange(idx.size) * count // idx.size)
+
+    # --- schooling of adults (years): Indonesian adults average ~8.8 years (BPS 2024), urban
+    # ~10, rural ~7.5, rising with income
+    base_school = np.where(urban, 10.0, 7.5)
+    school_noise = streams.normal("synth.schooling", m0, n)
+    adult_schooling = np.clip(base_school + 2.2 * xi + 2.0 * school_noise, 0, 18).astype(np.float32)
+    child_schooling = np.full(n, 4.5, dtype=np.float32)  # mean years at ages 7-15
+
+    hh = Households(
+        subdistrict=sub,
+        urban=urban,
+        weight=weight,
+        n_young=n_young,
+        n_school=n_school,
+        n_adult=n_adult,
+        n_elderly=n_elderly,
+        n_enrolled=np.zeros(n, dtype=np.int8),
+        adult_schooling=adult_schooling,
+        child_schooling=child_schooling,
+        wage_base=np.zeros(n, dtype=np.float32),
+        persistent_shock=e0.astype(np.float32),
+        latent_permanent=(sd_perm * xi).astype(np.float32),
+        latent_base=np.zeros(n, dtype=np.float32),
+        skill=np.zeros(n, dtype=np.float32),
+        assets=np.zeros(n, dtype=np.float32),
+        savings=np.zeros(n, dtype=np.float32),
+        consumption=consumption,
+        income_labour=np.zeros(n, dtype=np.float32),
+        income_assets=np.zeros(n, dtype=np.float32),
+        income_transfers=np.zeros(n, dtype=np.float32),
+        health_state=np.zeros(n, dtype=np.int8),
+        sick_months=np.zeros(n, dtype=np.int8),
+        insured=np.zeros(n, dtype=bool),
+        pbi=np.zeros(n, dtype=bool),
+        pkh=np.zeros(n, dtype=bool),
+        bpnt=np.zeros(n, dtype=bool),
+        registry_score=np.zeros(n, dtype=np.float32),
+        months_out=np.full(n, -1, dtype=np.int16),
+    )
+
+    # --- government programmes through the registry; contributory insurance
+    assign_government_programmes(sc, hh, streams, m0)
+    contrib = contributory_insurance(sc, rank, streams.uniform("synth.jkn", m0, n))
+    hh.insured[:] = hh.pbi | contrib
+
+    # --- enrolment from its own steady-state probability
+    p_enrol = dynamics.enrolment_probability(sc, hh)
+    hh.n_enrolled[:] = np.minimum(
+        streams.binomial("synth.enrolment", m0, hh.n_school, p_enrol), hh.n_school
+    ).astype(np.int8)
+
+    # --- enterprise technology: richer households more often run the improved technology
+    u_tech = streams.uniform("synth.technology", m0, n)
+    wants_high = u_tech < sc.assets.high_tech_share_top * rank**2
+    hh.latent_base[:] = latent_log_quantile(sc, hh.urban, hh.latent_permanent + hh.persistent_shock)
+    dynamics.back_out_incomes(sc, hh, wants_high)
+    return hh
+
+
+def logistic(x: np.ndarray) -> np.ndarray:
+    """Logistic function (float32 in, float32 out)."""
+    return special.expit(x).astype(np.float32)

@@ -1,0 +1,275 @@
+"""Sinergi: poverty dynamics of households under poverty-alleviation programmes.
+
+``PovertyModel`` builds a calibrated household world (``sim.households``) with the government's
+background programmes already in place, and advances it month by month through the household
+mechanisms of ``sim.dynamics``. Each month's poverty figures are recorded; ``timeseries()``
+returns them as a DataFrame (one row per month, row 0 the starting population).
+
+The monthly order (one step = one month):
+
+1. shocks: persistent and transitory earnings shocks, covariate shocks by sub-district;
+2. health: new illnesses, out-of-pocket costs, lost earnings;
+3. income: labour (schooling, skill, growth, shocks, spillovers), assets, transfers;
+4. consumption and saving (buffer stock, distress sales) and asset accumulation;
+5. demography: ageing, births, deaths, adults leaving;
+6. schooling: a month of schooling; enrolment revised at the start of the school year;
+7. the registry's periodic update and re-targeting of government programmes;
+8. recording.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim import dynamics, metrics
+from sim.households import (
+    Households,
+    assign_government_programmes,
+    government_transfers,
+    poverty_lines,
+    synthesize,
+)
+from sim.randomness import Streams
+from sim.scenario import Scenario
+
+F32 = np.float32
+
+MPI_INDICATORS = (
+    "adult_schooling_below_6y",
+    "child_not_enrolled",
+    "uninsured",
+    "severely_ill",
+    "assets_below_500k",
+    "consumption_below_food_line",
+)
+"""Alkire-Foster indicators the household state supports, equal weights (1/6 each).
+
+Dimensions (each 1/3): education (adults' mean schooling below 6 years; a school-age child not
+enrolled), health (no insurance; a severe illness now), living standard (productive assets
+below Rp 500,000; per-capita consumption below the food poverty line, 74% of the line, BPS March
+2024 food share).
+"""
+MPI_K = 1.0 / 3.0
+FOOD_LINE_SHARE = 0.74
+ASSET_DEPRIVATION = 500_000.0
+
+
+class PovertyModel(mesa.Model):
+    """A district's households month by month.
+
+    Args:
+        scenario: The Sinergi scenario (``sim.load_scenario``); kept as ``model.config``
+            (Mesa 3.5 reserves ``model.scenario`` for its own Scenario class).
+        rng: Seed of the run (a non-negative integer). Every random decision draws from a
+            named stream derived from it (``sim.randomness``).
+
+    Attributes:
+        config: The scenario this model runs.
+        households: The household arrays.
+        month: Months simulated so far.
+    """
+
+    def __init__(self, scenario: Scenario, rng: int | None = None) -> None:
+        if rng is None:
+            rng = int(np.random.SeedSequence().generate_state(1)[0])
+        if not isinstance(rng, (int, np.integer)) or int(rng) < 0:
+            raise ValueError(f"rng must be a non-negative integer seed, got {rng!r}")
+        super().__init__(rng=int(rng))
+        self.config = scenario
+        self.seed = int(rng)
+        self.streams = Streams(self.seed)
+        self.households: Households = synthesize(scenario, self.streams)
+        self.subdistricts = dynamics.SubdistrictState.empty(scenario)
+        self.lines = poverty_lines(scenario, self.households.urban)
+        self._gini_order: np.ndarray | None = None
+        self._was_poor = self.households.consumption_pc < self.lines
+        self._rows: list[dict[str, Any]] = []
+        self._sub_p0: list[np.ndarray] = []
+        self._eq_lines = self._equivalence_lines()
+        self._record(flows=None)
+
+    @property
+    def month(self) -> int:
+        """Months simulated so far."""
+        return int(self.steps)
+
+    # ----------------------------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one month (the order is in the module docstring)."""
+        sc, hh, s = self.config, self.households, self.streams
+        m = self.month
+
+        # 1-2. shocks and health
+        dynamics.persistent_shocks(sc, hh, s, m)
+        transitory = dynamics.transitory_factor(sc, hh, s, m)
+        covariate = dynamics.covariate_shocks(sc, hh, self.subdistricts, s, m)
+        oop = dynamics.health_shocks(sc, hh, s, m)
+        oop_expected, loss_share = dynamics.expected_health_cost(sc, hh)
+        ill = np.where(hh.sick_months > 0, F32(1 - sc.health.severe_earnings_loss), F32(1))
+
+        # 3. income
+        injected = np.zeros(sc.population.subdistricts)
+        spill = dynamics.spillover_factor(sc, hh, self.subdistricts, injected, m)
+        labour_perm = dynamics.permanent_labour(sc, hh, m)
+        labour = labour_perm * transitory * covariate * ill * spill
+        assets_income_normal = dynamics.asset_income(sc, hh.assets)
+        assets_income = assets_income_normal * covariate
+        transfers = government_transfers(sc, hh)
+
+        # 4. consumption, saving, investment
+        a = sc.assets
+        invest = F32(a.labour_invest_share) * labour + F32(a.reinvest_share) * assets_income
+        disposable = labour + assets_income + transfers - invest - oop
+        permanent = (
+            F32((1 - a.labour_invest_share) * (1 - loss_share)) * labour_perm
+            + F32(1 - a.reinvest_share) * assets_income_normal
+            + transfers
+            - oop_expected
+        )
+        hh.assets[:] = np.maximum(hh.assets * F32(1 - a.depreciation) + invest, 0)
+        dynamics.consume_and_save(sc, hh, permanent, disposable, self.lines)
+        hh.income_labour[:] = labour
+        hh.income_assets[:] = assets_income
+        hh.income_transfers[:] = transfers
+
+        # 5-6. demography and schooling
+        dynamics.demography(sc, hh, s, m)
+        dynamics.schooling(sc, hh, s, m)
+
+        # 7. registry update and re-targeting of the government's programmes
+        if m % sc.government.registry.update_months == 0:
+            assign_government_programmes(sc, hh, s, m)
+            hh.insured |= hh.pbi
+
+        # 8. recording
+        self._record(flows=True)
+
+    def run(self) -> PovertyModel:
+        """Run ``config.months`` months (from wherever the model is). Returns the model."""
+        for _ in range(self.config.months - self.month):
+            self.step()
+        return self
+
+    # ----------------------------------------------------------------------------------------
+    def _equivalence_lines(self) -> np.ndarray:
+        """Lines for equivalised consumption giving the same area headcounts at month 0."""
+        hh = self.households
+        theta = self.config.measurement.equivalence_elasticity
+        y_eq = hh.consumption / hh.members.astype(F32) ** F32(theta)
+        y_pc = hh.consumption_pc
+        lines = np.empty(hh.n, dtype=F32)
+        for area in (True, False):
+            mask = hh.urban == area
+            if not mask.any():
+                continue
+            w = hh.persons[mask]
+            p0 = metrics.fgt(y_pc[mask], self.lines[mask], 0, weights=w)
+            order = np.argsort(y_eq[mask])
+            cum = np.cumsum(w[order]) / w.sum()
+            i = min(int(np.searchsorted(cum, p0)), order.size - 1)
+            lines[mask] = y_eq[mask][order[i]]
+        return lines
+
+    def mpi_deprivations(self) -> np.ndarray:
+        """The (n, 6) boolean deprivation matrix over ``MPI_INDICATORS``."""
+        hh = self.households
+        return np.stack(
+            [
+                hh.adult_schooling < 6,
+                hh.n_enrolled < hh.n_school,
+                ~hh.insured,
+                hh.health_state == 2,
+                hh.assets < ASSET_DEPRIVATION,
+                hh.consumption_pc < F32(FOOD_LINE_SHARE) * self.lines,
+            ],
+            axis=1,
+        )
+
+    def _record(self, flows: bool | None) -> None:
+        hh = self.households
+        sc = self.config
+        y = hh.consumption_pc
+        z = self.lines
+        w = hh.persons
+        row: dict[str, Any] = {"month": self.month}
+        s = metrics.poverty_summary(y, z, weights=w)
+        row.update(p0=s["p0"], p1=s["p1"], p2=s["p2"], watts=s["watts"])
+        if self._gini_order is None:
+            self._gini_order = np.argsort(y, kind="stable")
+        else:  # last month's order is nearly sorted: the re-sort is cheap
+            o = self._gini_order
+            self._gini_order = o[np.argsort(y[o], kind="stable")]
+        row["gini"] = metrics.gini(y, weights=w, order=self._gini_order)
+        row["mean_consumption"] = float(np.average(y, weights=w))
+        for area, mask in (("urban", hh.urban), ("rural", ~hh.urban)):
+            if mask.any():
+                sa = metrics.poverty_summary(y[mask], z[mask], weights=w[mask])
+                row[f"p0_{area}"], row[f"p1_{area}"], row[f"p2_{area}"] = (
+                    sa["p0"],
+                    sa["p1"],
+                    sa["p2"],
+                )
+                row[f"gini_{area}"] = metrics.gini(y[mask], weights=w[mask])
+            else:
+                row[f"p0_{area}"] = row[f"p1_{area}"] = row[f"p2_{area}"] = np.nan
+                row[f"gini_{area}"] = np.nan
+        theta = sc.measurement.equivalence_elasticity
+        y_eq = hh.consumption / hh.members.astype(F32) ** F32(theta)
+        row["p0_equivalence"] = metrics.fgt(y_eq, self._eq_lines, 0, weights=w)
+        h_, a_, m0 = metrics.alkire_foster(self.mpi_deprivations(), MPI_K, weights=w)
+        row.update(mpi_h=h_, mpi_a=a_, mpi_m0=m0)
+        poor = y < z
+        if flows:
+            exited = self._was_poor & ~poor
+            entered = ~self._was_poor & poor
+            hh.months_out[:] = np.where(
+                poor, -1, np.where(exited, 0, np.where(hh.months_out >= 0, hh.months_out + 1, -1))
+            )
+            row["persons_exited"] = float(w[exited].sum())
+            row["persons_entered"] = float(w[entered].sum())
+            row["exits_lasting_12m"] = float(w[hh.months_out == 12].sum())
+        else:
+            row["persons_exited"] = row["persons_entered"] = row["exits_lasting_12m"] = 0.0
+        self._was_poor = poor
+        row["persons"] = float(w.sum())
+        row["persons_poor"] = float(w[poor].sum())
+        row["mean_household_size"] = float(np.average(hh.members, weights=hh.weight))
+        row["enrolment_rate"] = float(
+            (hh.n_enrolled * hh.weight).sum() / max((hh.n_school * hh.weight).sum(), 1e-9)
+        )
+        row["mean_assets"] = float(np.average(hh.assets, weights=hh.weight))
+        row["poverty_line_nominal"] = float(
+            (1 + sc.poverty_line.index_growth_annual) ** (self.month / 12)
+            * np.average(z, weights=w)
+        )
+        self._rows.append(row)
+        self._sub_p0.append(
+            metrics.fgt_by_group(y, z, 0, hh.subdistrict, sc.population.subdistricts, weights=w)
+        )
+
+    # ----------------------------------------------------------------------------------------
+    def timeseries(self) -> pd.DataFrame:
+        """Monthly results: ``months + 1`` rows, month 0 the starting population.
+
+        Columns are documented in ``docs/outputs.md`` (rates as fractions; money in rupiah per
+        capita per month at March 2024 prices; persons are real persons represented).
+        """
+        return pd.DataFrame(self._rows)
+
+    def subdistrict_timeseries(self) -> pd.DataFrame:
+        """Headcount by sub-district and month (long format: month, subdistrict, urban, p0)."""
+        arr = np.array(self._sub_p0)
+        n_sub = arr.shape[1]
+        urban = np.arange(n_sub) < self.config.population.urban_subdistricts
+        return pd.DataFrame(
+            {
+                "month": np.repeat(np.arange(arr.shape[0]), n_sub),
+                "subdistrict": np.tile(np.arange(n_sub), arr.shape[0]),
+                "urban": np.tile(urban, arr.shape[0]),
+                "p0": arr.ravel(),
+            }
+        )

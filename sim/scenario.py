@@ -1,0 +1,907 @@
+"""Scenario schema, loading, inheritance and validation messages.
+
+A scenario is a TOML file in ``scenarios/``. It may ``extends`` another scenario or preset (a
+name looked up in ``scenarios/`` and ``scenarios/presets/``, or a path relative to the extending
+file); tables merge field by field and lists are replaced. Every parameter lives here, once,
+with its default, unit and source (``param``); presets such as ``indonesia_2024`` are named sets
+of these values, not a second home for parameters.
+
+Money is rupiah at March 2024 prices. Rates are per month unless the name says otherwise.
+Amounts that scale with the population are set per 1,000 households represented.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+SCHEMA_VERSION = 1
+"""Version of the scenario schema; bump when a field changes meaning."""
+
+PACKAGE_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+class ScenarioError(ValueError):
+    """A scenario file or override is malformed; the message is one line for the user."""
+
+
+def param(default: Any, unit: str, source: str, **constraints: Any) -> Any:
+    """Declare a scenario parameter with its unit and source.
+
+    Args:
+        default: Default value.
+        unit: Unit of the value ("rupiah per month", "share", "per month", ...).
+        source: Where the default comes from (paper, BPS table) or "assumption: ...".
+        **constraints: pydantic constraints (ge, le, gt, lt, ...).
+
+    Returns:
+        A pydantic ``Field`` carrying ``unit`` and ``source`` in its JSON schema.
+    """
+    return Field(default, json_schema_extra={"unit": unit, "source": source}, **constraints)
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown fields are errors, values are checked on set."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Population and its calibration
+# --------------------------------------------------------------------------------------------
+
+
+class Population(Section):
+    """Size and geography of the simulated population."""
+
+    households: int = param(
+        10_000,
+        "simulated households",
+        "assumption: default size for exploration",
+        ge=10,
+        le=200_000_000,
+    )
+    households_represented: int = param(
+        300_000,
+        "real households",
+        "assumption: one district-sized area (MODEL.md); ~300k households is a mid-sized kabupaten",
+        ge=1,
+    )
+    subdistricts: int = param(
+        20, "sub-districts (kecamatan)", "assumption (MODEL.md default)", ge=1, le=1000
+    )
+    urban_subdistricts: int = param(
+        11,
+        "sub-districts",
+        "assumption: chosen so that urban sub-districts hold about the urban share of persons",
+        ge=0,
+    )
+    urban_person_share: float = param(
+        0.588,
+        "share of persons",
+        "BPS March 2024: 11.64 M urban poor at 7.09% and 13.58 M rural poor at 11.79% imply 58.8%",
+        gt=0,
+        lt=1,
+    )
+    members_mean_urban: float = param(
+        3.6,
+        "persons per household",
+        "BPS Susenas 2023: mean household size ~3.6 urban",
+        ge=1,
+        le=10,
+    )
+    members_mean_rural: float = param(
+        3.8,
+        "persons per household",
+        "BPS Susenas 2023: mean household size ~3.8 rural",
+        ge=1,
+        le=10,
+    )
+    size_poverty_gradient: float = param(
+        0.28,
+        "log change in extra members per sd of permanent income (0 = none)",
+        "calibrated: poor households then average ~4.8 members (BPS March 2024: 4.78)",
+        ge=0,
+        le=3,
+    )
+
+    @model_validator(mode="after")
+    def _urban_fits(self) -> Population:
+        if self.urban_subdistricts > self.subdistricts:
+            raise ValueError(
+                f"urban_subdistricts ({self.urban_subdistricts}) cannot exceed "
+                f"subdistricts ({self.subdistricts})"
+            )
+        return self
+
+
+class AreaDistribution(Section):
+    """GB2 distribution of per-capita consumption over persons in one area.
+
+    y = scale * X ** (1 / a) with X ~ BetaPrime(p, q) (McDonald 1984); q = 1 is the Dagum.
+    Fitted by ``python -m sim.calibrate``.
+    """
+
+    a: float = param(3.4, "shape", "fitted (sim.calibrate) to BPS March 2024", gt=0.1, le=50)
+    scale: float = param(
+        600_000.0, "rupiah per capita per month", "fitted (sim.calibrate) to BPS March 2024", gt=0
+    )
+    p: float = param(2.6, "shape", "fitted (sim.calibrate) to BPS March 2024", gt=0.01, le=50)
+    q: float = param(0.6, "shape", "fitted (sim.calibrate) to BPS March 2024", gt=0.05, le=50)
+
+
+class Calibration(Section):
+    """The fitted starting distribution (the ``indonesia_2024`` preset holds fitted values)."""
+
+    urban: AreaDistribution = AreaDistribution()
+    rural: AreaDistribution = AreaDistribution(a=3.0, scale=590_000.0, q=0.9)
+
+
+class PovertyLine(Section):
+    """Poverty lines (March 2024 prices) and the poverty-line index that deflates them."""
+
+    urban: float = param(601_871.0, "rupiah per capita per month", "BPS March 2024", gt=0)
+    rural: float = param(556_874.0, "rupiah per capita per month", "BPS March 2024", gt=0)
+    index_growth_annual: float = param(
+        0.059,
+        "per year",
+        "BPS: national line +5.9% March 2023 -> March 2024 (the deflator)",
+        ge=-0.5,
+        le=1,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Household dynamics
+# --------------------------------------------------------------------------------------------
+
+
+class Shocks(Section):
+    """Idiosyncratic and covariate income shocks."""
+
+    enabled: bool = param(True, "switch", "MODEL.md: shocks are on by default")
+    persistent_rho: float = param(
+        0.96,
+        "monthly autocorrelation",
+        "calibrated to churning (Dartanto & Nurkholis 2013, BIES 49(1)); annual persistence "
+        "0.96^12 = 0.61",
+        ge=0,
+        lt=1,
+    )
+    persistent_sd: float = param(
+        0.12,
+        "log points per month (innovation sd)",
+        "calibrated to churning: 28% of poor stay poor, 7% of non-poor fall in over 2 years",
+        ge=0,
+        le=1,
+    )
+    transitory_sd: float = param(
+        0.10,
+        "log points",
+        "assumption: monthly transitory earnings noise of informal workers",
+        ge=0,
+        le=2,
+    )
+    covariate_prob_rural: float = param(
+        0.01,
+        "per sub-district per month",
+        "assumption: a harvest failure or disaster about once in 8 years per rural kecamatan",
+        ge=0,
+        le=1,
+    )
+    covariate_prob_urban: float = param(
+        0.004,
+        "per sub-district per month",
+        "assumption: urban areas are less exposed (floods, fires)",
+        ge=0,
+        le=1,
+    )
+    covariate_loss: float = param(
+        0.15,
+        "share of labour and business income lost",
+        "assumption: a failed harvest or flood costs ~15% of a season's income, on average",
+        ge=0,
+        le=1,
+    )
+    covariate_months: int = param(3, "months", "assumption: one growing season", ge=1, le=24)
+
+
+class Health(Section):
+    """Health shocks, out-of-pocket costs, lost earnings and insurance."""
+
+    enabled: bool = param(True, "switch", "MODEL.md")
+    minor_prob: float = param(
+        0.15,
+        "per household per month",
+        "BPS Susenas: ~15% of persons report a health complaint in the last month",
+        ge=0,
+        le=1,
+    )
+    minor_cost: float = param(
+        60_000.0,
+        "rupiah per episode",
+        "assumption: a clinic visit and medicine (Puskesmas fees are small)",
+        ge=0,
+    )
+    severe_prob: float = param(
+        0.004,
+        "per household per month",
+        "assumption: ~5% of households a year face an illness that severely limits function "
+        "(Gertler & Gruber 2002, AER 92(1), IFLS)",
+        ge=0,
+        le=1,
+    )
+    severe_cost: float = param(
+        4_000_000.0,
+        "rupiah per episode",
+        "assumption: hospitalisation cost in Indonesia, several months of a poor household's "
+        "consumption",
+        ge=0,
+    )
+    severe_months: int = param(
+        3, "months", "assumption: mean duration of a severe episode", ge=1, le=60
+    )
+    severe_earnings_loss: float = param(
+        0.35,
+        "share of labour income lost while ill",
+        "assumption: one of ~2 earners out of work plus care time",
+        ge=0,
+        le=1,
+    )
+    insured_oop_covered: float = param(
+        1.0,
+        "share of out-of-pocket cost covered by insurance",
+        "MODEL.md: insurance removes the out-of-pocket part",
+        ge=0,
+        le=1,
+    )
+    contributory_jkn_low: float = param(
+        0.35,
+        "share insured",
+        "assumption: active contributory JKN among non-PBI households at the bottom",
+        ge=0,
+        le=1,
+    )
+    contributory_jkn_high: float = param(
+        0.85,
+        "share insured",
+        "assumption: active contributory JKN among non-PBI households at the top",
+        ge=0,
+        le=1,
+    )
+
+
+class Income(Section):
+    """Labour earnings: returns to schooling, skill and growth."""
+
+    return_to_schooling: float = param(
+        0.09,
+        "log points per year of schooling",
+        "Psacharopoulos & Patrinos 2018; 6.8-10.6% in Indonesia (Duflo 2001, AER 91(4))",
+        ge=0,
+        le=0.5,
+    )
+    return_to_skill: float = param(
+        0.10,
+        "log points per unit of skill",
+        "assumption: skills training raises earnings ~10% (vocational training meta-analyses: "
+        "McKenzie 2017, WBRO 32(2), report 0-20%)",
+        ge=0,
+        le=1,
+    )
+    growth_annual: float = param(
+        0.03,
+        "per year, real",
+        "calibrated (sim.calibrate) so the same-season headcount falls as BPS observed",
+        ge=-0.5,
+        le=0.5,
+    )
+
+
+class Assets(Section):
+    """Productive assets with a non-convex technology (Carter & Barrett 2006).
+
+    Asset income is max(low_return * k, high_productivity * k ** high_elasticity - fixed_cost),
+    with fixed_cost = trap_strength * high_fixed_cost. Assets move as
+    dk = reinvest_share * asset_income + labour_invest_share * labour - depreciation * k.
+    The tipping point follows from these parameters, never from a rule.
+    """
+
+    low_return: float = param(
+        0.008,
+        "per month",
+        "assumption: ~10%/year gross return to traditional household enterprise",
+        ge=0,
+        le=1,
+    )
+    high_productivity: float = param(
+        35.4,
+        "rupiah ** (1 - elasticity) per month",
+        "assumption: the improved technology returns ~3%/month net at Rp 20M, its upper "
+        "steady state without labour investment",
+        ge=0,
+    )
+    high_elasticity: float = param(
+        0.6, "elasticity", "assumption: diminishing returns in the improved technology", gt=0, lt=1
+    )
+    high_fixed_cost: float = param(
+        250_000.0,
+        "rupiah per month",
+        "assumption: rent, transport, licences of an improved enterprise",
+        ge=0,
+    )
+    trap_strength: float = param(
+        1.0,
+        "share of the fixed cost that applies (0 = no trap)",
+        "Kraay & McKenzie 2014 (JEP 28(3)) find little evidence of traps: range 0-1",
+        ge=0,
+        le=2,
+    )
+    depreciation: float = param(
+        0.015, "per month", "assumption: ~17%/year for livestock and tools", ge=0, le=1
+    )
+    reinvest_share: float = param(0.5, "share of asset income", "assumption", ge=0, le=1)
+    labour_invest_share: float = param(
+        0.005,
+        "share of labour income",
+        "assumption: small regular investment out of wages",
+        gt=0,
+        le=1,
+    )
+    high_tech_share_top: float = param(
+        0.35,
+        "share of households",
+        "assumption: share of richest households running an improved enterprise",
+        ge=0,
+        le=1,
+    )
+    distress_discount: float = param(
+        0.4,
+        "share of value lost in a distress sale",
+        "assumption: distress livestock sales fetch well below value (Rosenzweig & Wolpin "
+        "1993, JPE 101(2))",
+        ge=0,
+        lt=1,
+    )
+
+
+class Consumption(Section):
+    """Buffer-stock consumption (Deaton 1991; Carroll 1997)."""
+
+    mpc_cash: float = param(
+        0.65,
+        "share of a cash-on-hand deviation consumed",
+        "calibrated: Indonesian families insure < 40% of severe-illness income loss "
+        "(Gertler & Gruber 2002, AER 92(1))",
+        gt=0,
+        le=1,
+    )
+    buffer_months: float = param(
+        1.0,
+        "months of permanent income",
+        "assumption: poor households hold about one month of liquid savings",
+        ge=0,
+        le=24,
+    )
+    subsistence_share: float = param(
+        0.6,
+        "share of the poverty line",
+        "assumption: the food poverty line is ~74% of the line; households sell assets to "
+        "keep above ~60% of it",
+        ge=0,
+        le=1,
+    )
+
+
+class Demography(Section):
+    """Ageing, births, deaths and adults leaving to form households outside the panel."""
+
+    enabled: bool = param(True, "switch", "MODEL.md")
+    births_per_adult: float = param(
+        0.0235,
+        "per adult (16-64) per year",
+        "BPS 2020 census long form: crude birth rate ~16 per 1,000, adults ~68% of persons",
+        ge=0,
+        le=1,
+    )
+    death_rate_young: float = param(
+        0.004, "per year", "BPS/SDKI: under-five mortality ~20 per 1,000 over 5 years", ge=0, le=1
+    )
+    death_rate_adult: float = param(
+        0.003, "per year", "assumption from WHO life tables for Indonesia", ge=0, le=1
+    )
+    death_rate_elderly: float = param(
+        0.06, "per year", "assumption from WHO life tables for Indonesia", ge=0, le=1
+    )
+    leave_rate: float = param(
+        0.08,
+        "per year, adults beyond the second",
+        "assumption: grown children marry or migrate and form households outside the panel",
+        ge=0,
+        le=1,
+    )
+
+
+class Schooling(Section):
+    """Enrolment of school-age children (7-15) and accumulation of schooling."""
+
+    enabled: bool = param(True, "switch", "MODEL.md")
+    enrol_intercept: float = param(
+        3.2,
+        "log-odds at the poverty line",
+        "calibrated: ~95% of children 7-15 enrolled (BPS APS 2024), lower among the poor",
+        ge=-10,
+        le=10,
+    )
+    enrol_consumption_slope: float = param(
+        1.0,
+        "log-odds per log point of consumption relative to the line",
+        "assumption: enrolment rises with income",
+        ge=0,
+        le=10,
+    )
+    school_cost: float = param(
+        80_000.0,
+        "rupiah per enrolled child per month",
+        "assumption: uniforms, books, transport and informal fees at public schools",
+        ge=0,
+    )
+    cost_sensitivity: float = param(
+        2.0,
+        "log-odds per unit of school cost relative to per-capita consumption",
+        "assumption: enrolment falls where school costs weigh more",
+        ge=0,
+        le=100,
+    )
+    condition_effect: float = param(
+        0.8,
+        "log-odds added by a schooling condition attached to a transfer",
+        "calibrated so PKH halves non-enrolment among recipients (Cahyadi et al. 2020, AEJ:EP "
+        "12(4))",
+        ge=0,
+        le=10,
+    )
+    school_year_month: int = param(
+        4,
+        "month of the run (1-12) when the school year starts",
+        "Indonesian school year starts in July; month 1 of a run is April (runs start March 2024)",
+        ge=1,
+        le=12,
+    )
+
+
+class Seasons(Section):
+    """Calendar: months of the run are counted from March 2024."""
+
+    start_calendar_month: int = param(
+        3, "calendar month (1-12)", "BPS March Susenas round", ge=1, le=12
+    )
+    harvest_amplitude_rural: float = param(
+        0.0,
+        "relative amplitude of rural income seasonality",
+        "assumption: 0 by default (seasonality averages out in the same-season comparison)",
+        ge=0,
+        le=1,
+    )
+
+
+class Spillovers(Section):
+    """Local general-equilibrium spillovers of money injected into a sub-district."""
+
+    enabled: bool = param(True, "switch", "MODEL.md: on by default")
+    nonrecipient_multiplier: float = param(
+        1.5,
+        "rupiah of non-recipient earnings per rupiah injected",
+        "Egger et al. 2022 (Econometrica 90(6)): of a 2.5 total multiplier ~1.5 beyond "
+        "recipients (calibrated, not validated)",
+        ge=0,
+        le=10,
+    )
+    months: int = param(
+        18, "months", "Egger et al. 2022: effects spread over ~18 months", ge=1, le=120
+    )
+
+
+class Measurement(Section):
+    """How the model's consumption is observed when comparing with surveys."""
+
+    survey_error_sd: float = param(
+        0.25,
+        "log points",
+        "assumption: classical measurement error in Susenas-type consumption (Deaton 1997); "
+        "with the shock parameters it reproduces the churning of Dartanto & Nurkholis 2013",
+        ge=0,
+        le=2,
+    )
+    equivalence_elasticity: float = param(
+        0.75,
+        "elasticity of needs to household size",
+        "Deaton & Paxson 1998 (JPE) sensitivity; 1 = per capita",
+        ge=0,
+        le=1,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Government background programmes and the registry
+# --------------------------------------------------------------------------------------------
+
+
+class Registry(Section):
+    """The government's social registry (DTKS): a noisy, stale ranking."""
+
+    noise_sd: float = param(
+        0.45,
+        "log points of proxy-means error",
+        "assumption: PMT predicts log consumption with R2 ~0.5 (Alatas et al. 2012, AER 102(4))",
+        ge=0,
+        le=5,
+    )
+    update_months: int = param(
+        48,
+        "months between full updates",
+        "assumption: DTKS verification rounds are infrequent (Fernandez & Hadiwidjaja 2018)",
+        ge=1,
+        le=10_000,
+    )
+    duplicate_share: float = param(
+        0.05,
+        "share of registry records that are duplicates",
+        "21 M duplicate records were deactivated in 2021 (Kemensos); share of slots wasted",
+        ge=0,
+        lt=1,
+    )
+
+
+class Pkh(Section):
+    """Program Keluarga Harapan: conditional cash for families with children, elderly."""
+
+    enabled: bool = param(True, "switch", "MODEL.md: runs in every scenario")
+    coverage: float = param(
+        0.143,
+        "share of households",
+        "~10 M of ~70 M families (Kemensos 2024)",
+        ge=0,
+        le=1,
+    )
+    benefit_young_child: float = param(
+        250_000.0, "rupiah per month per child 0-6", "PKH index Rp 3.0 M/year", ge=0
+    )
+    benefit_school_child: float = param(
+        100_000.0,
+        "rupiah per month per child 7-15",
+        "PKH index Rp 0.9 M (SD) and 1.5 M (SMP) per year",
+        ge=0,
+    )
+    benefit_elderly: float = param(
+        200_000.0, "rupiah per month per elderly member", "PKH index Rp 2.4 M/year", ge=0
+    )
+    max_components: int = param(4, "members", "PKH caps benefits at four components", ge=0, le=20)
+    schooling_condition: bool = param(True, "switch", "PKH requires >= 85% school attendance")
+
+
+class Bpnt(Section):
+    """BPNT / Sembako food assistance."""
+
+    enabled: bool = param(True, "switch", "MODEL.md: runs in every scenario")
+    coverage: float = param(
+        0.269, "share of households", "~18.8 M of ~70 M families (Kemensos 2024)", ge=0, le=1
+    )
+    benefit: float = param(
+        200_000.0, "rupiah per household per month", "Kemensos: Rp 200,000 a month", ge=0
+    )
+
+
+class PbiJkn(Section):
+    """PBI-JKN: health-insurance premiums paid by the state."""
+
+    enabled: bool = param(True, "switch", "MODEL.md: runs in every scenario")
+    coverage: float = param(
+        0.344,
+        "share of persons",
+        "96.8 M beneficiaries of ~281 M persons (BPJS Kesehatan 2024)",
+        ge=0,
+        le=1,
+    )
+
+
+class Government(Section):
+    """Background programmes (already in Susenas consumption) and the registry."""
+
+    registry: Registry = Registry()
+    pkh: Pkh = Pkh()
+    bpnt: Bpnt = Bpnt()
+    pbi_jkn: PbiJkn = PbiJkn()
+
+
+# --------------------------------------------------------------------------------------------
+# The scenario
+# --------------------------------------------------------------------------------------------
+
+
+class Scenario(Section):
+    """One Sinergi scenario: every parameter of a run."""
+
+    name: str = Field("unnamed", max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
+    description: str = ""
+    months: int = param(120, "months", "MODEL.md: default horizon of 10 years", ge=1, le=6000)
+    population: Population = Population()
+    calibration: Calibration = Calibration()
+    poverty_line: PovertyLine = PovertyLine()
+    seasons: Seasons = Seasons()
+    shocks: Shocks = Shocks()
+    health: Health = Health()
+    income: Income = Income()
+    assets: Assets = Assets()
+    consumption: Consumption = Consumption()
+    demography: Demography = Demography()
+    schooling: Schooling = Schooling()
+    spillovers: Spillovers = Spillovers()
+    measurement: Measurement = Measurement()
+    government: Government = Government()
+
+    def content_hash(self) -> str:
+        """Hash of the canonical scenario content (name and description excluded).
+
+        Returns:
+            16 hexadecimal characters identifying what the scenario computes.
+        """
+        data = self.model_dump(mode="json", exclude={"name", "description"})
+        blob = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------
+
+
+def scenario_dirs() -> list[Path]:
+    """Folders searched for scenario names, in order.
+
+    ``$SINERGI_SCENARIOS`` (if set), ``./scenarios`` and the project's own ``scenarios/``.
+    """
+    dirs = []
+    if os.environ.get("SINERGI_SCENARIOS"):
+        dirs.append(Path(os.environ["SINERGI_SCENARIOS"]))
+    dirs.append(Path.cwd() / "scenarios")
+    dirs.append(PACKAGE_SCENARIOS)
+    out: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in out:
+            out.append(d.resolve())
+    return out
+
+
+def available_scenarios() -> list[str]:
+    """Names of the scenarios (not presets) that can be loaded by name."""
+    names: set[str] = set()
+    for d in scenario_dirs():
+        names.update(p.stem for p in d.glob("*.toml"))
+    return sorted(names)
+
+
+def resolve_scenario_path(
+    name_or_path: str | os.PathLike[str], relative_to: Path | None = None
+) -> Path:
+    """Find the file of a scenario given by name or path.
+
+    Args:
+        name_or_path: A scenario name (``competition``), a preset name (``indonesia_2024``)
+            or a path to a TOML file.
+        relative_to: Folder against which a relative path is resolved (the extending file's).
+
+    Returns:
+        The absolute path of the TOML file.
+
+    Raises:
+        ScenarioError: When no such file exists.
+    """
+    text = str(name_or_path)
+    looks_like_path = text.endswith(".toml") or os.sep in text or "/" in text
+    if looks_like_path:
+        candidates = [Path(text)]
+        if relative_to is not None and not Path(text).is_absolute():
+            candidates.insert(0, relative_to / text)
+        for c in candidates:
+            if c.is_file():
+                return c.resolve()
+        if not text.endswith(".toml"):
+            for c in candidates:
+                if c.with_suffix(".toml").is_file():
+                    return c.with_suffix(".toml").resolve()
+        raise ScenarioError(f"{text}: no such scenario file")
+    for d in ([relative_to] if relative_to else []) + scenario_dirs():
+        for sub in ("", "presets"):
+            c = d / sub / f"{text}.toml"
+            if c.is_file():
+                return c.resolve()
+    known = ", ".join(available_scenarios()) or "none"
+    raise ScenarioError(
+        f"{text}: unknown scenario (known: {known}; or give a path to a .toml file)"
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read file ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a UTF-8 text file (scenario files are TOML)") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
+
+
+def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge ``over`` into ``base``: tables merge field by field, everything else is replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _resolve_raw(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read a file and everything it extends, merged (the extending file wins)."""
+    if path in chain:
+        cycle = " -> ".join(p.name for p in (*chain, path))
+        raise ScenarioError(f"{path}: field 'extends': cyclic inheritance ({cycle})")
+    if len(chain) > 32:
+        raise ScenarioError(f"{path}: field 'extends': inheritance deeper than 32 files")
+    data = _read_toml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str) or not parent:
+        raise ScenarioError(
+            f"{path}: field 'extends': must be a scenario name or a path, got {parent!r}"
+        )
+    try:
+        parent_path = resolve_scenario_path(parent, relative_to=path.parent)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{path}: field 'extends': {exc}") from None
+    return deep_merge(_resolve_raw(parent_path, (*chain, path)), data)
+
+
+def overrides_to_tree(overrides: Mapping[str, Any], source: str = "overrides") -> dict[str, Any]:
+    """Turn ``{"population.households": 5}`` into ``{"population": {"households": 5}}``.
+
+    Args:
+        overrides: Dotted field paths mapped to values.
+        source: Name used in error messages (a file, a flag).
+
+    Returns:
+        A nested dictionary.
+
+    Raises:
+        ScenarioError: When a key is empty or malformed.
+    """
+    tree: dict[str, Any] = {}
+    for dotted, value in overrides.items():
+        parts = str(dotted).split(".")
+        if not all(parts):
+            raise ScenarioError(f"{source}: field '{dotted}': not a dotted field path")
+        node = tree
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ScenarioError(f"{source}: field '{dotted}': conflicts with another override")
+        node[parts[-1]] = value
+    return tree
+
+
+def _allowed(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    """List the fields allowed at ``loc`` (for unknown-field messages)."""
+    cls: Any = model_cls
+    for part in loc[:-1]:
+        field = cls.model_fields.get(part) if hasattr(cls, "model_fields") else None
+        if field is None:
+            return ""
+        cls = field.annotation
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+            return ""
+    return ", ".join(cls.model_fields)
+
+
+def _describe_error(err: Mapping[str, Any], cls: type[BaseModel], data: Mapping[str, Any]) -> str:
+    loc = tuple(err.get("loc", ()))
+    field = ".".join(str(p) for p in loc) or "(top level)"
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        allowed = _allowed(cls, loc)
+        return f"field '{field}': unknown field (allowed here: {allowed})"
+    got = err.get("input")
+    got_text = repr(got) if not isinstance(got, Mapping) else "a table"
+    if len(got_text) > 60:
+        got_text = got_text[:57] + "..."
+    msg = str(err.get("msg", "invalid")).replace("Value error, ", "")
+    if kind == "model_type" or kind == "dict_type":
+        msg = "must be a table of fields"
+    return f"field '{field}': {msg} (got {got_text})"
+
+
+def validate_scenario(data: Mapping[str, Any], source: str) -> Scenario:
+    """Validate a merged raw scenario and turn errors into one line.
+
+    Args:
+        data: The merged TOML content (``extends`` already resolved).
+        source: The file (or other origin) named in error messages.
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        ScenarioError: With the file, the first offending field and what is allowed.
+    """
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = _describe_error(errors[0], Scenario, data)
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ScenarioError(f"{source}: {first}{more}") from None
+
+
+def _check_finite(tree: Any, source: str, path: str = "") -> None:
+    if isinstance(tree, Mapping):
+        for k, v in tree.items():
+            _check_finite(v, source, f"{path}.{k}" if path else str(k))
+    elif isinstance(tree, float) and not math.isfinite(tree):
+        raise ScenarioError(f"{source}: field '{path}': must be a finite number (got {tree})")
+
+
+def load_scenario(
+    name_or_path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None
+) -> Scenario:
+    """Load, merge, override and validate a scenario.
+
+    Args:
+        name_or_path: A name in ``scenarios/`` (or ``scenarios/presets/``) or a path to a TOML
+            file.
+        overrides: Dotted field paths mapped to values, validated like the file, e.g.
+            ``{"population.households": 100_000, "months": 12}``.
+
+    Returns:
+        The validated :class:`Scenario`.
+
+    Raises:
+        ScenarioError: One line naming the file, the field and what is allowed.
+    """
+    path = resolve_scenario_path(name_or_path)
+    data = _resolve_raw(path)
+    data.setdefault("name", path.stem)
+    source = str(path)
+    _check_finite(data, source)
+    if overrides:
+        tree = overrides_to_tree(overrides)
+        _check_finite(tree, "overrides")
+        try:
+            validate_scenario(data, source)
+        except ScenarioError:
+            raise
+        data = deep_merge(data, tree)
+        source = f"{path} with overrides"
+    return validate_scenario(data, source)
+
+
+def default_scenario(**overrides: Any) -> Scenario:
+    """The ``no_programs`` scenario with optional dotted overrides (convenience for tests)."""
+    return load_scenario("no_programs", overrides=overrides or None)
+
+
+PovertyLineArea = Literal["urban", "rural"]
