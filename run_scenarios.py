@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("  (P0-P2, Watts, MPI M0 as BPS index points = fraction x 100; Gini as a fraction)")
         print(f"  {'month':>5} " + " ".join(f"{c:>9}" for c in cols))
-        for month in sorted({0, 12, sc.months}):
+        for month in sorted({0, min(12, sc.months), sc.months}):
             row = ts.iloc[month]
             vals = [row[c] if c == "gini" else 100 * row[c] for c in cols]
             print(f"  {month:>5} " + " ".join(f"{v:9.3f}" for v in vals))

@@ -174,6 +174,17 @@ class PovertyModel(mesa.Model):
             lines[mask] = y_eq[mask][order[i]]
         return lines
 
+    def observed_consumption_pc(self) -> np.ndarray:
+        """Per-capita consumption as a survey would measure it this month.
+
+        Classical multiplicative error, log-normal with sd ``measurement.survey_error_sd``, from
+        its own stream (so measuring never changes the run). Use it to compare the model's
+        churning with panel surveys like for like.
+        """
+        sd = F32(self.config.measurement.survey_error_sd)
+        err = self.streams.normal("survey.error", self.month, self.households.n)
+        return self.households.consumption_pc * np.exp(sd * err)
+
     def mpi_deprivations(self) -> np.ndarray:
         """The (n, 6) boolean deprivation matrix over ``MPI_INDICATORS``."""
         hh = self.households

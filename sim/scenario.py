@@ -323,17 +323,17 @@ class Assets(Section):
         le=1,
     )
     high_productivity: float = param(
-        35.4,
+        45.0,
         "rupiah ** (1 - elasticity) per month",
-        "assumption: the improved technology returns ~3%/month net at Rp 20M, its upper "
-        "steady state without labour investment",
+        "assumption: with the fixed cost, the tipping point of a poor household is ~Rp 7 M "
+        "(graduation asset transfers are USD 500-1,000 PPP: Banerjee et al. 2015, Science 348)",
         ge=0,
     )
     high_elasticity: float = param(
         0.6, "elasticity", "assumption: diminishing returns in the improved technology", gt=0, lt=1
     )
     high_fixed_cost: float = param(
-        250_000.0,
+        375_000.0,
         "rupiah per month",
         "assumption: rent, transport, licences of an improved enterprise",
         ge=0,
