@@ -145,6 +145,21 @@ def health_shocks(sc: Scenario, hh: Households, streams: Streams, month: int) ->
 # --------------------------------------------------------------------------------------------
 
 
+def calendar_month(sc: Scenario, month: int) -> int:
+    """Calendar month (1-12) of a month of the run (month 0 is ``start_calendar_month``)."""
+    return (sc.seasons.start_calendar_month - 1 + month) % 12 + 1
+
+
+def harvest_factor(sc: Scenario, hh: Households, month: int) -> np.ndarray:
+    """Seasonal factor on rural earnings: mean one over the year, peaking at the harvest."""
+    s = sc.seasons
+    if s.harvest_amplitude_rural == 0:
+        return np.ones(hh.n, dtype=F32)
+    phase = 2 * np.pi * (calendar_month(sc, month) - s.harvest_calendar_month) / 12
+    rural = F32(1 + s.harvest_amplitude_rural * np.cos(phase))
+    return np.where(hh.urban, F32(1), rural)
+
+
 def growth_factor(sc: Scenario, month: int) -> float:
     """Real earnings growth since month 0 (``income.growth_annual`` compounded monthly)."""
     return float((1.0 + sc.income.growth_annual) ** (month / 12.0))
@@ -365,7 +380,7 @@ def schooling(
         hh.n_enrolled, hh.n_school, out=np.zeros(hh.n, dtype=F32), where=hh.n_school > 0
     )
     hh.child_schooling += share / F32(12.0)
-    if (month - 1) % 12 + 1 != s.school_year_month:
+    if calendar_month(sc, month) != s.school_year_calendar_month:
         return
     p = enrolment_probability(sc, hh, conditioned)
     enrolled = streams.binomial("school.enrol", month, hh.n_school, p)

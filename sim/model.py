@@ -7,7 +7,8 @@ returns them as a DataFrame (one row per month, row 0 the starting population).
 
 The monthly order (one step = one month):
 
-1. shocks: persistent and transitory earnings shocks, covariate shocks by sub-district;
+1. shocks: persistent and transitory earnings shocks, covariate shocks by sub-district, the
+   harvest season in rural areas;
 2. health: new illnesses, out-of-pocket costs, lost earnings;
 3. income: labour (schooling, skill, growth, shocks, spillovers), assets, transfers;
 4. consumption and saving (buffer stock, distress sales) and asset accumulation;
@@ -107,6 +108,7 @@ class PovertyModel(mesa.Model):
         dynamics.persistent_shocks(sc, hh, s, m)
         transitory = dynamics.transitory_factor(sc, hh, s, m)
         covariate = dynamics.covariate_shocks(sc, hh, self.subdistricts, s, m)
+        covariate *= dynamics.harvest_factor(sc, hh, m)  # seasonal, also transitory
         oop = dynamics.health_shocks(sc, hh, s, m)
         oop_expected, loss_share = dynamics.expected_health_cost(sc, hh)
         ill = np.where(hh.sick_months > 0, F32(1 - sc.health.severe_earnings_loss), F32(1))

@@ -19,7 +19,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -469,12 +469,8 @@ class Schooling(Section):
         ge=0,
         le=10,
     )
-    school_year_month: int = param(
-        4,
-        "month of the run (1-12) when the school year starts",
-        "Indonesian school year starts in July; month 1 of a run is April (runs start March 2024)",
-        ge=1,
-        le=12,
+    school_year_calendar_month: int = param(
+        7, "calendar month (1-12)", "the Indonesian school year starts in July", ge=1, le=12
     )
 
 
@@ -486,10 +482,18 @@ class Seasons(Section):
     )
     harvest_amplitude_rural: float = param(
         0.0,
-        "relative amplitude of rural income seasonality",
-        "assumption: 0 by default (seasonality averages out in the same-season comparison)",
+        "relative amplitude of rural earnings over the year (mean one)",
+        "assumption: 0 by default, since the calibration compares same-season figures; about "
+        "0.1-0.2 reproduces the lean season before the main rice harvest",
         ge=0,
-        le=1,
+        lt=1,
+    )
+    harvest_calendar_month: int = param(
+        4,
+        "calendar month (1-12) of peak rural earnings",
+        "main rice harvest (panen raya) in March-April (BPS rice production statistics)",
+        ge=1,
+        le=12,
     )
 
 
@@ -897,11 +901,3 @@ def load_scenario(
         data = deep_merge(data, tree)
         source = f"{path} with overrides"
     return validate_scenario(data, source)
-
-
-def default_scenario(**overrides: Any) -> Scenario:
-    """The ``no_programs`` scenario with optional dotted overrides (convenience for tests)."""
-    return load_scenario("no_programs", overrides=overrides or None)
-
-
-PovertyLineArea = Literal["urban", "rural"]

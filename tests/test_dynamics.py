@@ -165,3 +165,14 @@ def test_trap_strength_zero_has_no_distress_collapse_of_assets():
     model = sim.PovertyModel(sc, rng=8).run()
     assert np.isfinite(model.households.assets).all()
     assert (model.households.assets >= 0).all()
+
+
+def test_harvest_season_moves_rural_earnings_with_mean_one():
+    sc = small(2_000, 1, **{"seasons.harvest_amplitude_rural": 0.2})
+    model = sim.PovertyModel(sc, rng=1)
+    hh = model.households
+    factors = np.array([dynamics.harvest_factor(sc, hh, m) for m in range(12)])
+    assert np.allclose(factors[:, hh.urban], 1)
+    assert np.allclose(factors[:, ~hh.urban].mean(axis=0), 1, atol=1e-6)
+    peak = int(np.argmax(factors[:, ~hh.urban][:, 0]))
+    assert dynamics.calendar_month(sc, peak) == sc.seasons.harvest_calendar_month
