@@ -126,10 +126,6 @@ class Households:
         """Bytes held by the state arrays."""
         return sum(getattr(self, f.name).nbytes for f in fields(self))
 
-    def copy(self) -> Households:
-        """A deep copy (arrays copied)."""
-        return Households(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
-
 
 def poverty_lines(sc: Scenario, urban: np.ndarray) -> np.ndarray:
     """Poverty line per household (rupiah per capita per month, March 2024 prices), float32."""
@@ -199,7 +195,6 @@ def _draw_members(
     census: ~12% aged 0-6, ~15% 7-15, ~66% 16-64, ~7% 65+), tilted towards children in poorer
     households.
     """
-    n = latent_perm.shape[0]
     lam = (mean_size - 1.0) * np.exp(-gradient * latent_perm - 0.5 * gradient**2)
     extra = np.minimum(stats.poisson.ppf(u_slots[:, 0], lam), MAX_MEMBERS - 1).astype(np.int16)
     # age group of each extra member from its own uniform
@@ -219,7 +214,6 @@ def _draw_members(
     n_school = school.sum(1).astype(np.int8)
     n_elderly = (elderly.sum(1) + head_elderly).astype(np.int8)
     n_adult = (adult.sum(1) + ~head_elderly).astype(np.int8)
-    assert n_young.shape[0] == n
     return n_young, n_school, n_adult, n_elderly
 
 
@@ -444,8 +438,3 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     hh.latent_base[:] = latent_log_quantile(sc, hh.urban, hh.latent_permanent + hh.persistent_shock)
     dynamics.back_out_incomes(sc, hh, wants_high)
     return hh
-
-
-def logistic(x: np.ndarray) -> np.ndarray:
-    """Logistic function (float32 in, float32 out)."""
-    return special.expit(x).astype(np.float32)

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 import sim
-from sim import metrics
 from tests.conftest import small
 
 # (target, tolerance) as fractions; tolerances from the foundation issue (BPS index points / 100)
@@ -132,4 +131,3 @@ def test_refit_reproduces_the_preset():
         for k, v in got.items():
             assert v == pytest.approx(getattr(getattr(preset, area), k), rel=1e-3), (area, k)
     assert abs(figures["p0"] - 0.0903) < 0.0025
-    assert metrics.fgt  # the fit uses sim.metrics
