@@ -8,8 +8,15 @@ Public entry points:
 * ``sim.metrics``: FGT, Watts, Gini, Alkire-Foster.
 """
 
-from sim.model import PovertyModel
+from sim.model import PovertyModel, value_for_money
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
-__all__ = ["PovertyModel", "Scenario", "ScenarioError", "load_scenario", "__version__"]
+__all__ = [
+    "PovertyModel",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "value_for_money",
+]
 __version__ = "0.1.0"

@@ -59,6 +59,19 @@ FOOD_LINE_SHARE = 0.74
 ASSET_DEPRIVATION = 500_000.0
 
 
+def value_for_money(model: PovertyModel, baseline: PovertyModel) -> dict[str, float]:
+    """Value for money of ``model`` against a finished same-seed ``baseline`` (no_programs).
+
+    See ``sim.metrics.value_for_money_frames`` for the keys. Raises ValueError when the two
+    runs differ in seed or horizon, since the comparison is only meaningful when paired.
+    """
+    if model.seed != baseline.seed:
+        raise ValueError(
+            f"value for money pairs runs with the same seed, got {model.seed} and {baseline.seed}"
+        )
+    return metrics.value_for_money_frames(model.timeseries(), baseline.timeseries())
+
+
 class PovertyModel(mesa.Model):
     """A district's households month by month.
 
