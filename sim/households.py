@@ -57,7 +57,8 @@ class Households:
         income_transfers: Transfers received last month (rupiah per month).
         health_state: 0 healthy, 1 minor illness this month, 2 severe illness.
         sick_months: Months of severe illness remaining.
-        insured: Covered by health insurance (PBI-JKN or contributory JKN).
+        insured: Covered by health insurance (PBI-JKN, contributory JKN or an NGO premium).
+        jkn_contributory: Active contributory JKN member (pays its own premium).
         pbi: Premium paid by the state (PBI-JKN).
         pkh: Enrolled in PKH (conditional cash).
         bpnt: Enrolled in BPNT (food assistance).
@@ -89,6 +90,7 @@ class Households:
     health_state: np.ndarray
     sick_months: np.ndarray
     insured: np.ndarray
+    jkn_contributory: np.ndarray
     pbi: np.ndarray
     pkh: np.ndarray
     bpnt: np.ndarray
@@ -414,6 +416,7 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
         health_state=np.zeros(n, dtype=np.int8),
         sick_months=np.zeros(n, dtype=np.int8),
         insured=np.zeros(n, dtype=bool),
+        jkn_contributory=np.zeros(n, dtype=bool),
         pbi=np.zeros(n, dtype=bool),
         pkh=np.zeros(n, dtype=bool),
         bpnt=np.zeros(n, dtype=bool),
@@ -423,8 +426,8 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
 
     # --- government programmes through the registry; contributory insurance
     assign_government_programmes(sc, hh, streams, m0)
-    contrib = contributory_insurance(sc, rank, streams.uniform("synth.jkn", m0, n))
-    hh.insured[:] = hh.pbi | contrib
+    hh.jkn_contributory[:] = contributory_insurance(sc, rank, streams.uniform("synth.jkn", m0, n))
+    hh.insured[:] = hh.pbi | hh.jkn_contributory
 
     # --- enrolment from its own steady-state probability
     p_enrol = dynamics.enrolment_probability(sc, hh)

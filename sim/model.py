@@ -7,15 +7,19 @@ returns them as a DataFrame (one row per month, row 0 the starting population).
 
 The monthly order (one step = one month):
 
-1. shocks: persistent and transitory earnings shocks, covariate shocks by sub-district, the
+1. institutions (``sim.institutions.Sector``): money in (budgets, donors, pool, CSR,
+   government co-funding), fixed costs (fundraising, coordination, forums, M&E), quarterly
+   enrolment, delivery; the programmes' effects on households and the money injected;
+2. shocks: persistent and transitory earnings shocks, covariate shocks by sub-district, the
    harvest season in rural areas;
-2. health: new illnesses, out-of-pocket costs, lost earnings;
-3. income: labour (schooling, skill, growth, shocks, spillovers), assets, transfers;
-4. consumption and saving (buffer stock, distress sales) and asset accumulation;
-5. demography: ageing, births, deaths, adults leaving;
-6. schooling: a month of schooling; enrolment revised at the start of the school year;
-7. the registry's periodic update and re-targeting of government programmes;
-8. recording.
+3. health: new illnesses, out-of-pocket costs (insurance, clinics), lost earnings;
+4. income: labour (schooling, skill, growth, shocks, spillovers), assets, transfers;
+5. consumption and saving (buffer stock, distress sales) and asset accumulation;
+6. demography: ageing, births, deaths, adults leaving;
+7. schooling: a month of schooling; enrolment revised at the start of the school year;
+8. the registry's periodic update and re-targeting of government programmes;
+9. institutions after the month: trust and membership, knowledge exchange, evaluation;
+10. recording.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from sim.households import (
     poverty_lines,
     synthesize,
 )
+from sim.institutions import Sector
+from sim.ledger import SPENT
 from sim.randomness import Streams
 from sim.scenario import Scenario
 
@@ -99,6 +105,8 @@ class PovertyModel(mesa.Model):
         self.households: Households = synthesize(scenario, self.streams)
         self.subdistricts = dynamics.SubdistrictState.empty(scenario)
         self.lines = poverty_lines(scenario, self.households.urban)
+        self._gov_background = 0.0
+        self.sector = Sector(self)
         self._gini_order: np.ndarray | None = None
         self._was_poor = self.households.consumption_pc < self.lines
         self._rows: list[dict[str, Any]] = []
@@ -117,50 +125,60 @@ class PovertyModel(mesa.Model):
         sc, hh, s = self.config, self.households, self.streams
         m = self.month
 
-        # 1-2. shocks and health
+        # 1. institutions: money, costs, enrolment, delivery
+        effects, injected = self.sector.month(m)
+        hh.insured[:] = hh.pbi | hh.jkn_contributory | effects.insured
+
+        # 2-3. shocks and health
         dynamics.persistent_shocks(sc, hh, s, m)
         transitory = dynamics.transitory_factor(sc, hh, s, m)
         covariate = dynamics.covariate_shocks(sc, hh, self.subdistricts, s, m)
         covariate *= dynamics.harvest_factor(sc, hh, m)  # seasonal, also transitory
-        oop = dynamics.health_shocks(sc, hh, s, m)
+        oop = dynamics.health_shocks(sc, hh, s, m) * effects.oop_factor
         oop_expected, loss_share = dynamics.expected_health_cost(sc, hh)
         ill = np.where(hh.sick_months > 0, F32(1 - sc.health.severe_earnings_loss), F32(1))
 
-        # 3. income
-        injected = np.zeros(sc.population.subdistricts)
+        # 4. income
         spill = dynamics.spillover_factor(sc, hh, self.subdistricts, injected, m)
         labour_perm = dynamics.permanent_labour(sc, hh, m)
         labour = labour_perm * transitory * covariate * ill * spill
         assets_income_normal = dynamics.asset_income(sc, hh.assets)
-        assets_income = assets_income_normal * covariate
+        assets_income = assets_income_normal * covariate * effects.asset_return
         transfers = government_transfers(sc, hh)
+        self._gov_background = float((transfers * hh.weight).sum())
 
-        # 4. consumption, saving, investment
+        # 5. consumption, saving, investment (programme cash is income, not permanent income)
         a = sc.assets
         invest = F32(a.labour_invest_share) * labour + F32(a.reinvest_share) * assets_income
-        disposable = labour + assets_income + transfers - invest - oop
+        disposable = labour + assets_income + transfers + effects.cash - invest - oop
         permanent = (
             F32((1 - a.labour_invest_share) * (1 - loss_share)) * labour_perm
             + F32(1 - a.reinvest_share) * assets_income_normal
             + transfers
             - oop_expected
         )
-        hh.assets[:] = np.maximum(hh.assets * F32(1 - a.depreciation) + invest, 0)
+        hh.assets[:] = np.maximum(hh.assets * F32(1 - a.depreciation) + invest, 0) + effects.assets
+        hh.skill += effects.skill
         dynamics.consume_and_save(sc, hh, permanent, disposable, self.lines)
         hh.income_labour[:] = labour
         hh.income_assets[:] = assets_income
-        hh.income_transfers[:] = transfers
+        hh.income_transfers[:] = transfers + effects.cash
 
-        # 5-6. demography and schooling
+        # 6-7. demography and schooling (programme conditions and tutoring act here)
         dynamics.demography(sc, hh, s, m)
-        dynamics.schooling(sc, hh, s, m)
+        share_enrolled = np.divide(
+            hh.n_enrolled, hh.n_school, out=np.zeros(hh.n, dtype=F32), where=hh.n_school > 0
+        )
+        hh.child_schooling += effects.schooling * share_enrolled
+        conditioned = dynamics.schooling_condition(sc, hh) | effects.conditioned
+        dynamics.schooling(sc, hh, s, m, conditioned)
 
-        # 7. registry update and re-targeting of the government's programmes
+        # 8. registry update and re-targeting of the government's programmes
         if m % sc.government.registry.update_months == 0:
             assign_government_programmes(sc, hh, s, m)
-            hh.insured |= hh.pbi
 
-        # 8. recording
+        # 9-10. institutions after the month; recording
+        self.sector.after_month(m)
         self._record(flows=True)
 
     def run(self) -> PovertyModel:
@@ -272,6 +290,24 @@ class PovertyModel(mesa.Model):
             (1 + sc.poverty_line.index_growth_annual) ** (self.month / 12)
             * np.average(z, weights=w)
         )
+        row.update(self.sector.reach_figures(hh, z))
+        month_money = self.sector.ledger.totals(self.month)
+        raised = [c for c in month_money if c.startswith("raised_")]
+        row["funds_raised"] = sum(month_money[c] for c in raised)
+        for c in raised:
+            row[c] = month_money[c]
+        for c in SPENT:
+            row[c] = month_money[c]
+        row["carried_over"] = month_money["closing"]
+        row.update(self.sector.coalition_figures())
+        row["gov_cofunding"] = month_money["raised_gov"]
+        row["gov_background_transfers"] = self._gov_background if flows else 0.0
+        pbi_persons = float(hh.persons[hh.pbi].sum())
+        row["gov_background_premiums"] = (
+            pbi_persons * self.config.programmes.health_insurance.premium_per_person
+            if flows
+            else 0.0
+        )
         self._rows.append(row)
         self._sub_p0.append(
             metrics.fgt_by_group(y, z, 0, hh.subdistrict, sc.population.subdistricts, weights=w)
@@ -285,6 +321,29 @@ class PovertyModel(mesa.Model):
         capita per month at March 2024 prices; persons are real persons represented).
         """
         return pd.DataFrame(self._rows)
+
+    def ledger(self) -> pd.DataFrame:
+        """Accounts per institution and month (``sim.ledger``), rupiah for the population."""
+        return self.sector.ledger.frame(self.month)
+
+    def institution_timeseries(self) -> pd.DataFrame:
+        """Per institution and month: beneficiaries (households), quality, trust, membership."""
+        names = [i.spec.name for i in self.sector.institutions]
+        rows = []
+        for k, h in enumerate(self.sector.history, start=1):
+            for j, name in enumerate(names):
+                rows.append(
+                    {
+                        "month": k,
+                        "institution": name,
+                        "beneficiaries": h["beneficiaries"][j],
+                        "quality": h["quality"][j],
+                        "trust": h["trust"][j],
+                        "member": bool(h["member"][j]),
+                        "balance": h["balance"][j],
+                    }
+                )
+        return pd.DataFrame(rows)
 
     def subdistrict_timeseries(self) -> pd.DataFrame:
         """Headcount by sub-district and month (long format: month, subdistrict, urban, p0)."""

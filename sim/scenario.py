@@ -19,7 +19,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -627,6 +627,508 @@ class Government(Section):
 
 
 # --------------------------------------------------------------------------------------------
+# Programmes (designs are data; which institution runs them is the roster's business)
+# --------------------------------------------------------------------------------------------
+
+Theme = Literal["education", "health", "livelihoods", "social_assistance"]
+ProgrammeKind = Literal[
+    "cash_transfer", "graduation", "scholarship", "tutoring", "health_insurance", "clinic"
+]
+
+
+class ProgrammeCommon(Section):
+    """Fields every programme design has."""
+
+    duration_months: int = param(12, "months", "assumption: a one-year cycle", ge=1, le=120)
+    delivery_cost: float = param(
+        25_000.0, "rupiah per beneficiary household per month", "assumption", ge=0
+    )
+    take_up: float = param(0.9, "share of households offered who enrol", "assumption", ge=0, le=1)
+    eligibility_line_multiple: float = param(
+        1.0,
+        "eligible below this multiple of the poverty line (per-capita consumption)",
+        "assumption: each programme's own rule; errors are measured against it",
+        gt=0,
+        le=10,
+    )
+
+
+class CashTransfer(ProgrammeCommon):
+    """Unconditional cash (social assistance)."""
+
+    amount: float = param(
+        300_000.0,
+        "rupiah per household per month",
+        "BLT Dana Desa pays Rp 300,000 a month (Kemendes 2020-2024)",
+        ge=0,
+    )
+
+
+class Graduation(ProgrammeCommon):
+    """The livelihood graduation bundle (Banerjee et al. 2015, Science 348)."""
+
+    duration_months: int = param(18, "months", "Banerjee et al. 2015: 18-24 months", ge=1, le=120)
+    delivery_cost: float = param(
+        150_000.0,
+        "rupiah per household per month (coaching, training, staff)",
+        "Banerjee et al. 2015: total cost ~USD 1,500 PPP, about half delivery",
+        ge=0,
+    )
+    take_up: float = param(0.8, "share offered who enrol", "assumption", ge=0, le=1)
+    asset_value: float = param(
+        7_500_000.0,
+        "rupiah, transferred at enrolment",
+        "Banerjee et al. 2015: asset ~USD 500-1,000 PPP (livestock, stock for petty trade)",
+        ge=0,
+    )
+    support_amount: float = param(
+        250_000.0, "rupiah per household per month", "consumption support in the bundle", ge=0
+    )
+    support_months: int = param(6, "months", "assumption: first months of the bundle", ge=0, le=120)
+    training_skill: float = param(
+        1.0,
+        "units of skill (each raises earnings by income.return_to_skill)",
+        "assumption: a full skills course",
+        ge=0,
+        le=10,
+    )
+
+
+class Scholarship(ProgrammeCommon):
+    """Scholarship per enrolled child, conditional on enrolment."""
+
+    delivery_cost: float = param(10_000.0, "rupiah per household per month", "assumption", ge=0)
+    take_up: float = param(0.85, "share offered who enrol", "assumption", ge=0, le=1)
+    eligibility_line_multiple: float = param(
+        1.3, "multiple of the poverty line", "assumption: poor and near-poor families", gt=0, le=10
+    )
+    amount_per_child: float = param(
+        75_000.0,
+        "rupiah per enrolled child per month",
+        "PIP pays Rp 450,000-750,000 a year; NGO scholarships are larger (assumption)",
+        ge=0,
+    )
+
+
+class Tutoring(ProgrammeCommon):
+    """After-school tutoring that raises learning (years of schooling equivalents)."""
+
+    delivery_cost: float = param(
+        80_000.0,
+        "rupiah per household per month",
+        "assumption: volunteer-led remedial classes",
+        ge=0,
+    )
+    eligibility_line_multiple: float = param(
+        1.5, "multiple of the poverty line", "assumption", gt=0, le=10
+    )
+    learning_gain: float = param(
+        0.25,
+        "years of schooling equivalent per year of tutoring",
+        "remedial education raised test scores ~0.14-0.28 SD (Banerjee et al. 2007, QJE 122(3))",
+        ge=0,
+        le=2,
+    )
+
+
+class HealthInsurance(ProgrammeCommon):
+    """Paying JKN premiums for uninsured households."""
+
+    delivery_cost: float = param(5_000.0, "rupiah per household per month", "assumption", ge=0)
+    take_up: float = param(
+        0.3,
+        "share offered who enrol",
+        "Banerjee et al. 2021 (AER 111(9)): 30% enrolment with a subsidy and help registering",
+        ge=0,
+        le=1,
+    )
+    eligibility_line_multiple: float = param(
+        1.5, "multiple of the poverty line", "assumption", gt=0, le=10
+    )
+    premium_per_person: float = param(
+        35_000.0,
+        "rupiah per person per month",
+        "JKN class III premium paid by members (Perpres 64/2020)",
+        ge=0,
+    )
+
+
+class Clinic(ProgrammeCommon):
+    """A community clinic that lowers out-of-pocket costs of its members."""
+
+    delivery_cost: float = param(
+        30_000.0, "rupiah per household per month", "assumption: operating cost per member", ge=0
+    )
+    take_up: float = param(0.7, "share offered who enrol", "assumption", ge=0, le=1)
+    eligibility_line_multiple: float = param(
+        1.5, "multiple of the poverty line", "assumption", gt=0, le=10
+    )
+    cost_reduction: float = param(
+        0.5,
+        "share of out-of-pocket health cost removed",
+        "assumption: free primary care and medicines",
+        ge=0,
+        le=1,
+    )
+
+
+class Programmes(Section):
+    """Programme designs (Indonesian defaults) and how programmes combine."""
+
+    cash_transfer: CashTransfer = CashTransfer()
+    graduation: Graduation = Graduation()
+    scholarship: Scholarship = Scholarship()
+    tutoring: Tutoring = Tutoring()
+    health_insurance: HealthInsurance = HealthInsurance()
+    clinic: Clinic = Clinic()
+    duplicate_effect: float = param(
+        0.5,
+        "effect of a second enrolment of the same kind relative to the first",
+        "MODEL.md: diminishing returns, not zero; assumption (crowding out of private "
+        "transfers: Cox, Hansen & Jimenez 2004, JPubE 88)",
+        ge=0,
+        le=1,
+    )
+    complementarity: float = param(
+        0.2,
+        "extra effect per additional theme in a case-managed bundle",
+        "assumption; MODEL.md asks for a range down to zero",
+        ge=0,
+        le=2,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Institutions, donors, business
+# --------------------------------------------------------------------------------------------
+
+
+class Institution(Section):
+    """One social institution (NGO, foundation, zakat body, charity)."""
+
+    name: str = Field(
+        ...,
+        max_length=60,
+        pattern=r"^[A-Za-z0-9_.\-]+$",
+        json_schema_extra={"unit": "identifier", "source": "scenario file"},
+    )
+    theme: Theme = Field(
+        ..., json_schema_extra={"unit": "theme", "source": "MODEL.md: the four themes"}
+    )
+    programme: ProgrammeKind = Field(
+        ..., json_schema_extra={"unit": "programme kind", "source": "MODEL.md: programmes"}
+    )
+    budget: float = param(
+        20_000_000.0,
+        "rupiah per 1,000 households represented (opening balance)",
+        "assumption: about six months of an average member's giving",
+        ge=0,
+    )
+    overhead_share: float = param(
+        0.4,
+        "indirect cost as a share of direct programme cost",
+        "Bridgespan 2016: true indirect costs 21-89% of direct costs, median 40%",
+        ge=0,
+        le=2,
+    )
+    delivery_cost_factor: float = param(
+        1.0, "multiple of the programme's delivery cost", "assumption", gt=0, le=10
+    )
+    capacity: float = param(
+        20.0,
+        "beneficiary households per 1,000 households represented",
+        "assumption: a district NGO serves a few thousand households",
+        ge=0,
+    )
+    reach: list[int] = Field(
+        default_factory=list,
+        json_schema_extra={"unit": "sub-district indices", "source": "assumption; empty = all"},
+    )
+    targeting_noise: float = param(
+        0.6,
+        "log points of error in the institution's own survey",
+        "assumption: own surveys are noisier than the registry's PMT (Alatas et al. 2012)",
+        ge=0,
+        le=5,
+    )
+    practice_quality: float = param(
+        1.0, "multiple of the programme's standard effect", "assumption", gt=0, le=3
+    )
+    mission: dict[str, float] = Field(
+        default_factory=dict,
+        json_schema_extra={
+            "unit": "weights over themes and 'urban'/'rural' (normalised)",
+            "source": "assumption; empty = own theme only",
+        },
+    )
+    fundraising_effort: float = param(
+        400_000.0,
+        "rupiah per 1,000 households represented per month",
+        "assumption: the roster spends ~15% of giving on fundraising (amil share is capped at "
+        "12.5% of zakat)",
+        ge=0,
+    )
+    transparency: float = param(
+        0.8,
+        "share of money and results reported to partners (0-1)",
+        "assumption",
+        ge=0,
+        le=1,
+    )
+    zakat_eligible: bool = param(
+        False, "switch", "zakat may go only to its eight eligible groups (asnaf)"
+    )
+    coalition: bool = param(
+        True, "switch: joins the coalition when a scenario forms one", "assumption"
+    )
+
+
+class Donors(Section):
+    """Private giving (sedekah, infaq, zakat) in the district."""
+
+    giving: float = param(
+        25_000_000.0,
+        "rupiah per 1,000 households represented per month, at reference fundraising",
+        "BAZNAS: ZIS collected in 2023 ~Rp 33 T, ~Rp 39 M per 1,000 households a month; "
+        "about two thirds assumed to reach programmes of these kinds",
+        ge=0,
+    )
+    reference_fundraising: float = param(
+        3_600_000.0,
+        "rupiah per 1,000 households per month",
+        "assumption: the roster's total fundraising effort (9 x Rp 400,000)",
+        gt=0,
+    )
+    elasticity: float = param(
+        0.3,
+        "elasticity of total giving to fundraising spend (0 = fixed pool)",
+        "assumption; range 0-1 (Aldashev & Verdier 2010, JDE 91(1), treat the fixed pool as "
+        "one case)",
+        ge=0,
+        le=2,
+    )
+    share_exponent: float = param(
+        1.0,
+        "elasticity of a fundraiser's share to its fundraising spend",
+        "assumption: contest success function with ratio form",
+        ge=0,
+        le=5,
+    )
+    ramadan_boost: float = param(
+        1.0,
+        "extra giving in the Ramadan month, as a multiple of an average month",
+        "assumption: zakat fitrah and much zakat mal are paid in Ramadan",
+        ge=0,
+        le=20,
+    )
+    zakat_share: float = param(
+        0.5,
+        "share of giving that is zakat (earmarked to eligible institutions)",
+        "assumption: zakat is about half of ZIS collected (BAZNAS 2023)",
+        ge=0,
+        le=1,
+    )
+
+
+class Business(Section):
+    """A private partner: CSR funds, training and market access for livelihoods."""
+
+    csr_funds: float = param(
+        5_000_000.0,
+        "rupiah per 1,000 households represented per month",
+        "assumption: CSR under PP 47/2012 directed to community development",
+        ge=0,
+    )
+    training_skill: float = param(
+        0.5,
+        "extra skill units for graduation beneficiaries",
+        "assumption: business-run vocational training",
+        ge=0,
+        le=10,
+    )
+    market_access_return: float = param(
+        0.2,
+        "relative rise of asset income for graduation beneficiaries with market access",
+        "assumption: buyers' contracts and value chains",
+        ge=0,
+        le=5,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Forms of cooperation (composable; each switchable)
+# --------------------------------------------------------------------------------------------
+
+
+class Pool(Section):
+    """Pooled funding: a joint campaign and an allocation rule."""
+
+    awareness_effect: float = param(
+        0.2,
+        "extra effectiveness of joint-campaign spend (0 = none)",
+        "assumption; range 0-1",
+        ge=0,
+        le=5,
+    )
+    campaign_cost_share: float = param(
+        0.6,
+        "joint campaign spend as a share of members' separate fundraising",
+        "assumption: shared campaigns avoid duplicate outreach",
+        ge=0,
+        le=2,
+    )
+    allocation: Literal["need", "performance", "equal"] = param(
+        "need", "rule", "MODEL.md: by need, by measured performance, or equally"
+    )
+
+
+class Alliance(Section):
+    """Thematic alliances: shared registry within a theme, division of areas, coordination."""
+
+    divide_areas: bool = param(True, "switch", "MODEL.md: alliances divide areas")
+    coordination_cost: float = param(
+        30_000.0,
+        "rupiah per member per month per 1,000 households represented",
+        "assumption: ~1-2% of a member's budget at two members (meetings, shared staff time); "
+        "cluster coordination under 1% of aid is a lower bound (IASC 2010)",
+        ge=0,
+    )
+    member_exponent: float = param(
+        0.5,
+        "elasticity of a member's coordination cost to the number of members",
+        "assumption",
+        ge=0,
+        le=3,
+    )
+    divergence_weight: float = param(
+        1.0,
+        "extra coordination cost per unit of mission divergence",
+        "assumption",
+        ge=0,
+        le=20,
+    )
+    work_plan: bool = param(False, "switch", "MODEL.md: a clear work plan (roles, indicators)")
+    work_plan_cut: float = param(
+        0.3,
+        "share of coordination cost a work plan removes",
+        "assumption",
+        ge=0,
+        le=1,
+    )
+
+
+class Partnership(Section):
+    """Public and private partnership."""
+
+    government: bool = param(False, "switch", "MODEL.md: government partnership")
+    business: bool = param(False, "switch", "MODEL.md: private partnership")
+    cofunding_share: float = param(
+        0.25,
+        "government rupiah per rupiah of partners' direct programme spend",
+        "assumption: matching grants of regional governments (APBD)",
+        ge=0,
+        le=5,
+    )
+    infrastructure_cut: float = param(
+        0.2,
+        "share of delivery cost removed by government infrastructure",
+        "assumption: Puskesmas, schools, village offices as delivery points",
+        ge=0,
+        le=1,
+    )
+
+
+class Knowledge(Section):
+    """Knowledge exchange forums."""
+
+    interval_months: int = param(6, "months between forums", "assumption", ge=1, le=120)
+    forum_cost: float = param(
+        500_000.0,
+        "rupiah per member per forum per 1,000 households represented",
+        "assumption",
+        ge=0,
+    )
+    learning_rate: float = param(
+        0.2,
+        "share of the gap to the best practice closed per forum",
+        "assumption; range 0-1",
+        ge=0,
+        le=1,
+    )
+
+
+class Monitoring(Section):
+    """Periodic monitoring and evaluation."""
+
+    interval_months: int = param(12, "months between evaluations", "assumption", ge=1, le=120)
+    cost_share: float = param(
+        0.05,
+        "share of the period's direct programme spend",
+        "assumption: 3-10% of programme budgets is common for M&E",
+        ge=0,
+        le=1,
+    )
+    measurement_noise: float = param(
+        0.1, "sd of measured relative cost-effectiveness", "assumption", ge=0, le=2
+    )
+
+
+class Trust(Section):
+    """Trust between coalition members."""
+
+    initial: float = param(0.7, "0-1", "assumption", ge=0, le=1)
+    speed: float = param(
+        0.1, "share of the gap to the signal closed per month", "assumption", ge=0, le=1
+    )
+    results_weight: float = param(
+        0.3,
+        "weight of delivered results (vs transparency) in the trust signal",
+        "assumption",
+        ge=0,
+        le=1,
+    )
+    threshold: float = param(
+        0.4,
+        "members leave the coalition below this trust",
+        "assumption; MODEL.md: coalitions can collapse",
+        ge=0,
+        le=1,
+    )
+    transparency_multiplier: float = param(
+        1.0,
+        "multiple of each member's transparency in this scenario",
+        "assumption: how openly coalition members report money and results",
+        ge=0,
+        le=2,
+    )
+
+
+class Cooperation(Section):
+    """Which forms of cooperation a scenario switches on (all off: competition)."""
+
+    information: Literal["private", "theme", "coalition", "registry"] = param(
+        "private",
+        "whose beneficiary lists an institution sees",
+        "MODEL.md: private lists / shared within a theme / coalition-wide / government registry",
+    )
+    funding: Literal["competitive", "pooled"] = param(
+        "competitive", "regime", "MODEL.md: competitive fundraising or a pooled fund"
+    )
+    alliance_enabled: bool = param(False, "switch", "MODEL.md: thematic alliance")
+    knowledge_enabled: bool = param(False, "switch", "MODEL.md: knowledge exchange")
+    monitoring_enabled: bool = param(False, "switch", "MODEL.md: monitoring and evaluation")
+    case_management: bool = param(
+        False, "switch", "MODEL.md: bundles across themes under full synergy"
+    )
+    pool: Pool = Pool()
+    alliance: Alliance = Alliance()
+    partnership: Partnership = Partnership()
+    knowledge: Knowledge = Knowledge()
+    monitoring: Monitoring = Monitoring()
+    trust: Trust = Trust()
+
+
+# --------------------------------------------------------------------------------------------
 # The scenario
 # --------------------------------------------------------------------------------------------
 
@@ -651,6 +1153,45 @@ class Scenario(Section):
     spillovers: Spillovers = Spillovers()
     measurement: Measurement = Measurement()
     government: Government = Government()
+    programmes: Programmes = Programmes()
+    institutions: list[Institution] = Field(
+        default_factory=list,
+        json_schema_extra={
+            "unit": "roster of institutions",
+            "source": "scenarios/presets/roster_2024.toml (shared by the cooperation scenarios)",
+        },
+    )
+    donors: Donors = Donors()
+    business: Business = Business()
+    cooperation: Cooperation = Cooperation()
+
+    @model_validator(mode="after")
+    def _roster_consistent(self) -> Scenario:
+        names = [i.name for i in self.institutions]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"institutions: duplicate names {sorted(dup)}")
+        for k, inst in enumerate(self.institutions):
+            bad = [r for r in inst.reach if not 0 <= r < self.population.subdistricts]
+            if bad:
+                raise ValueError(
+                    f"institutions[{k}].reach: sub-districts {bad} outside 0.."
+                    f"{self.population.subdistricts - 1}"
+                )
+            unknown = set(inst.mission) - {
+                "education",
+                "health",
+                "livelihoods",
+                "social_assistance",
+                "urban",
+                "rural",
+            }
+            if unknown:
+                raise ValueError(
+                    f"institutions[{k}].mission: unknown keys {sorted(unknown)} (allowed: the "
+                    "four themes, urban, rural)"
+                )
+        return self
 
     def content_hash(self) -> str:
         """Hash of the canonical scenario content (name and description excluded).

@@ -1,3 +1,5 @@
+import typing
+
 import pytest
 
 import sim
@@ -109,9 +111,13 @@ def test_every_parameter_has_unit_and_source():
     def walk(cls, prefix=""):
         for name, field in cls.model_fields.items():
             ann = field.annotation
+            item = typing.get_args(ann)[0] if typing.get_origin(ann) is list else None
             if isinstance(ann, type) and issubclass(ann, sim.scenario.Section):
                 walk(ann, f"{prefix}{name}.")
-            elif name not in ("name", "description"):
+                continue
+            if isinstance(item, type) and issubclass(item, sim.scenario.Section):
+                walk(item, f"{prefix}{name}[].")
+            if cls is not sim.Scenario or name not in ("name", "description"):
                 extra = field.json_schema_extra or {}
                 if not extra.get("unit") or not extra.get("source"):
                     missing.append(prefix + name)

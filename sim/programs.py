@@ -1,0 +1,197 @@
+"""Programmes: eligibility, cost per beneficiary and effects on household state.
+
+A programme acts on households only through the foundation's mechanisms: cash is income, an
+asset transfer raises assets (and may carry a household over the tipping point), training raises
+skill, a schooling condition moves enrolment, tutoring adds schooling, insurance removes
+out-of-pocket cost, a clinic lowers it. None is a fixed bonus to consumption.
+
+A second enrolment of the same kind (NGO-NGO, or NGO on top of the government's own PKH/BPNT
+cash or PBI-JKN insurance) does less than the first: its effect is scaled by
+``programmes.duplicate_effect``. Benefits of other kinds may complement (a scholarship on top of
+PKH is a top-up), and under case management a bundle across themes gains
+``programmes.complementarity`` per extra theme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.households import Households
+from sim.scenario import ProgrammeCommon, Scenario
+
+F32 = np.float32
+
+KINDS = ("cash_transfer", "graduation", "scholarship", "tutoring", "health_insurance", "clinic")
+
+
+def design(sc: Scenario, kind: str) -> ProgrammeCommon:
+    """The scenario's design of a programme kind."""
+    return getattr(sc.programmes, kind)
+
+
+def eligible(sc: Scenario, kind: str, hh: Households, line: np.ndarray) -> np.ndarray:
+    """Each programme's own eligibility rule, on true household state.
+
+    Every rule caps per-capita consumption at ``eligibility_line_multiple`` x the poverty line;
+    scholarship and tutoring also need a school-age child, insurance an uninsured household.
+    Targeting errors are measured against these rules, not the poverty line.
+    """
+    d = design(sc, kind)
+    ok = hh.consumption_pc < F32(d.eligibility_line_multiple) * line
+    if kind in ("scholarship", "tutoring"):
+        ok &= hh.n_school > 0
+    if kind == "health_insurance":
+        ok &= ~hh.insured
+    return ok
+
+
+def observable_filter(kind: str, hh: Households, insured: np.ndarray) -> np.ndarray:
+    """What an institution can see for sure when it screens (children, insurance card)."""
+    if kind in ("scholarship", "tutoring"):
+        return hh.n_school > 0
+    if kind == "health_insurance":
+        return ~insured
+    return np.ones(hh.n, dtype=bool)
+
+
+def monthly_transfer(sc: Scenario, kind: str, hh: Households, months_in: np.ndarray) -> np.ndarray:
+    """Money paid to each household this month by one enrolment (rupiah), before duplication.
+
+    Args:
+        sc: Scenario.
+        kind: Programme kind.
+        hh: Households.
+        months_in: Months the household has been enrolled before this one (0 = first month).
+
+    Returns:
+        Rupiah per household: cash, consumption support, scholarship, or premium paid.
+    """
+    p = sc.programmes
+    if kind == "cash_transfer":
+        return np.full(hh.n, F32(p.cash_transfer.amount))
+    if kind == "graduation":
+        g = p.graduation
+        support = np.where(months_in < g.support_months, F32(g.support_amount), F32(0))
+        asset = np.where(months_in == 0, F32(g.asset_value), F32(0))
+        return (support + asset).astype(F32)
+    if kind == "scholarship":
+        return (hh.n_enrolled * F32(p.scholarship.amount_per_child)).astype(F32)
+    if kind == "health_insurance":
+        return (hh.members * F32(p.health_insurance.premium_per_person)).astype(F32)
+    return np.zeros(hh.n, dtype=F32)  # tutoring and clinic pay no money to households
+
+
+@dataclass
+class Effects:
+    """What this month's enrolments do to households (vectors over households).
+
+    Attributes:
+        cash: Money received and usable (rupiah per month), after duplication and practice
+            quality; enters income.
+        assets: Asset value transferred this month (rupiah).
+        skill: Skill units gained this month.
+        schooling: Years of schooling gained by enrolled children this month.
+        conditioned: Enrolment is conditioned on schooling (scholarship).
+        insured: Insured by an NGO premium this month.
+        oop_factor: Multiplier on out-of-pocket health cost (clinic).
+        asset_return: Multiplier on asset income (market access).
+    """
+
+    cash: np.ndarray
+    assets: np.ndarray
+    skill: np.ndarray
+    schooling: np.ndarray
+    conditioned: np.ndarray
+    insured: np.ndarray
+    oop_factor: np.ndarray
+    asset_return: np.ndarray
+
+    @classmethod
+    def none(cls, n: int) -> Effects:
+        """No programme effect at all."""
+        return cls(
+            cash=np.zeros(n, F32),
+            assets=np.zeros(n, F32),
+            skill=np.zeros(n, F32),
+            schooling=np.zeros(n, F32),
+            conditioned=np.zeros(n, bool),
+            insured=np.zeros(n, bool),
+            oop_factor=np.ones(n, F32),
+            asset_return=np.ones(n, F32),
+        )
+
+
+def government_same_kind(kind: str, hh: Households) -> np.ndarray:
+    """Households already receiving a government benefit of the same kind."""
+    if kind == "cash_transfer":
+        return hh.pkh | hh.bpnt
+    if kind == "health_insurance":
+        return hh.pbi
+    return np.zeros(hh.n, dtype=bool)
+
+
+def apply_enrolment(
+    sc: Scenario,
+    kind: str,
+    hh: Households,
+    active: np.ndarray,
+    months_in: np.ndarray,
+    prior_same_kind: np.ndarray,
+    quality: float,
+    bundle_multiplier: np.ndarray,
+    effects: Effects,
+    market_access: bool,
+) -> np.ndarray:
+    """Add one institution's enrolments to this month's effects; return money paid out.
+
+    Args:
+        sc: Scenario.
+        kind: Programme kind of the institution.
+        hh: Households.
+        active: Households enrolled with this institution this month.
+        months_in: Months already spent in the programme (0 = first month).
+        prior_same_kind: Households already holding an enrolment of this kind (government or
+            an earlier institution this month): their effect is scaled by duplicate_effect.
+        quality: The institution's practice quality (multiple of the standard effect).
+        bundle_multiplier: Complementarity multiplier of case-managed bundles (1 otherwise).
+        effects: Accumulated effects, updated in place.
+        market_access: Graduation beneficiaries get market access (business partnership).
+
+    Returns:
+        Rupiah paid to each household (transfers), zero outside ``active``.
+    """
+    p = sc.programmes
+    dup = np.where(prior_same_kind, F32(p.duplicate_effect), F32(1))
+    strength = (dup * F32(quality) * bundle_multiplier).astype(F32)
+    paid = np.where(active, monthly_transfer(sc, kind, hh, months_in), F32(0)).astype(F32)
+    # cash that reaches the household loses value with poor practice (leakage) and duplication
+    leakage = min(quality, 1.0)  # poor practice loses part of the cash on the way
+    usable = paid * F32(leakage) * dup
+    if kind == "graduation":
+        g = p.graduation
+        first = active & (months_in == 0)
+        asset_part = np.where(first, F32(g.asset_value), F32(0))
+        effects.assets += asset_part * strength
+        usable = np.where(active, usable - asset_part * F32(leakage) * dup, 0).astype(F32)
+        skill = g.training_skill + (sc.business.training_skill if market_access else 0.0)
+        effects.skill += np.where(first, F32(skill) * strength, F32(0))
+        if market_access:
+            boost = F32(1 + sc.business.market_access_return)
+            effects.asset_return = np.where(active, boost, effects.asset_return).astype(F32)
+    elif kind == "scholarship":
+        effects.conditioned |= active
+    elif kind == "tutoring":
+        gain = F32(p.tutoring.learning_gain / 12.0)
+        effects.schooling += np.where(active, gain * strength, F32(0))
+    elif kind == "health_insurance":
+        effects.insured |= active
+        usable = np.zeros(hh.n, dtype=F32)  # the premium goes to BPJS, not to the household
+    elif kind == "clinic":
+        cut = np.clip(F32(p.clinic.cost_reduction) * strength, 0, 1)
+        effects.oop_factor = np.where(
+            active, effects.oop_factor * (F32(1) - cut), effects.oop_factor
+        )
+    effects.cash += np.where(active, usable, F32(0)).astype(F32)
+    return paid
