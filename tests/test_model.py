@@ -86,3 +86,19 @@ def test_cli_bad_input_exits_2_with_one_line():
         assert r.returncode == 2, (args, r.returncode)
         assert "Traceback" not in r.stderr
         assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_every_timeseries_column_is_documented():
+    text = (ROOT / "docs" / "outputs.md").read_text()
+    ts = (
+        sim.PovertyModel(
+            sim.load_scenario(
+                "competition", overrides={"population.households": 1_000, "months": 1}
+            ),
+            rng=1,
+        )
+        .run()
+        .timeseries()
+    )
+    missing = [c for c in ts.columns if f"| `{c}` |" not in text]
+    assert not missing, f"docs/outputs.md lacks {missing}"
