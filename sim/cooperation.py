@@ -127,7 +127,7 @@ def trust_signal(
     Args:
         transparency: Transparency of every institution (0-1).
         members: Current members.
-        delivered_share: Share of the coalition's spending that reached programmes (0-1).
+        delivered_share: Share of the members' spending so far that reached programmes (0-1).
         results_weight: Weight of delivered results in the signal.
 
     Returns:

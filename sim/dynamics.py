@@ -249,39 +249,47 @@ def covariate_shocks(
     return factor_sub[hh.subdistrict]
 
 
-def local_gdp(sc: Scenario, hh: Households) -> np.ndarray:
-    """Monthly earned income of each sub-district, a proxy for local GDP (rupiah, real)."""
-    earned = (hh.income_labour + hh.income_assets) * hh.weight
+def local_gdp(sc: Scenario, hh: Households, mask: np.ndarray) -> np.ndarray:
+    """Monthly earned income (labour and assets) of households ``mask``, per sub-district."""
+    earned = (hh.income_labour + hh.income_assets) * hh.weight * mask
     return np.bincount(hh.subdistrict, weights=earned, minlength=sc.population.subdistricts)
 
 
 def spillover_factor(
-    sc: Scenario, hh: Households, state: SubdistrictState, injected: np.ndarray, month: int
+    sc: Scenario,
+    hh: Households,
+    state: SubdistrictState,
+    injected: np.ndarray,
+    month: int,
+    recipients: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Local spillovers: money injected raises everyone's earnings in its sub-district.
+    """Local spillovers: money injected raises non-recipients' earnings in its sub-district.
 
-    Each rupiah injected into a sub-district adds ``nonrecipient_multiplier`` rupiah of local
-    earnings, spread evenly over the next ``months`` months (Egger et al. 2022), in proportion to
-    each household's earned income (its share of local GDP).
+    Each rupiah injected into a sub-district adds ``nonrecipient_multiplier`` rupiah of
+    earnings (labour and asset income) of the households that did not receive it, spread evenly
+    over the next ``months`` months (Egger et al. 2022), in proportion to each one's earned
+    income last month.
 
     Args:
         sc: Scenario.
-        hh: Households (last month's incomes define local GDP).
+        hh: Households (last month's incomes define the base).
         state: Sub-district state with the ring buffer of injections.
         injected: New money injected this month per sub-district (rupiah, real persons).
         month: Current month.
+        recipients: Households receiving programme money this month (no spillover factor).
 
     Returns:
-        Earnings multiplier per household (1 where nothing was injected).
+        Multiplier on labour and asset income per household (1 where nothing was injected).
     """
     sp = sc.spillovers
     state.injections[month % sp.months] = injected
     if not sp.enabled or not state.injections.any():
         return np.ones(hh.n, dtype=F32)
+    others = np.ones(hh.n, dtype=bool) if recipients is None else ~recipients
     extra = sp.nonrecipient_multiplier * state.injections.sum(axis=0) / sp.months
-    gdp = local_gdp(sc, hh)
+    gdp = local_gdp(sc, hh, others)
     rate = np.divide(extra, gdp, out=np.zeros_like(extra), where=gdp > 0)
-    return (1.0 + rate).astype(F32)[hh.subdistrict]
+    return np.where(others, (1.0 + rate).astype(F32)[hh.subdistrict], F32(1)).astype(F32)
 
 
 # --------------------------------------------------------------------------------------------
@@ -400,9 +408,12 @@ def demography(sc: Scenario, hh: Households, streams: Streams, month: int) -> No
     """Ageing between groups, births, deaths and adults leaving, by binomial draws.
 
     Ageing is a Markov approximation: each person leaves an age group at the rate 1 / (months
-    in the group). A household always keeps at least one member (a death of the last member is
-    read as a successor taking over). Adults beyond the second leave at ``leave_rate`` to form
-    households outside the panel (MODEL.md: optional household formation; not tracked).
+    in the group); children aged 0-6 reach school age once a year, at the start of the school
+    year (rate 1/7 a year). New adults bring the schooling they accumulated at 7-15 plus
+    ``schooling.post_basic_years``. A household always keeps at least one member (a death of
+    the last member is read as a successor taking over). Adults beyond the second leave at
+    ``leave_rate`` to form households outside the panel (MODEL.md: household formation is
+    optional; they are not tracked).
     """
     d = sc.demography
     if not d.enabled:
@@ -411,7 +422,11 @@ def demography(sc: Scenario, hh: Households, streams: Streams, month: int) -> No
     def draw(name: str, count: np.ndarray, p: float) -> np.ndarray:
         return streams.binomial(f"demography.{name}", month, count, p).astype(np.int8)
 
-    young_to_school = draw("age_young", hh.n_young, 1 / (7 * 12))
+    # children reach school age at the start of the school year, when enrolment is decided
+    school_start = calendar_month(sc, month) == sc.schooling.school_year_calendar_month
+    young_to_school = (
+        draw("age_young", hh.n_young, 1 / 7) if school_start else np.zeros(hh.n, dtype=np.int8)
+    )
     school_to_adult = draw("age_school", hh.n_school, 1 / (9 * 12))
     adult_to_elderly = draw("age_adult", hh.n_adult, 1 / (49 * 12))
     births = draw("births", hh.n_adult, _monthly(d.births_per_adult))

@@ -201,8 +201,8 @@ def _draw_members(
     extra = np.minimum(stats.poisson.ppf(u_slots[:, 0], lam), MAX_MEMBERS - 1).astype(np.int16)
     # age group of each extra member from its own uniform
     tilt = np.clip(0.5 - 0.15 * latent_perm, 0.2, 0.8)  # weight on children among extras
-    p_young = 0.42 * tilt
-    p_school = 0.58 * tilt
+    p_young = 0.33 * tilt
+    p_school = 0.41 * tilt
     p_elderly = 0.12 * (1 - tilt)
     slots = np.arange(1, MAX_MEMBERS)
     active = slots[None, :] <= extra[:, None]
@@ -389,7 +389,7 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     base_school = np.where(urban, 10.0, 7.5)
     school_noise = streams.normal("synth.schooling", m0, n)
     adult_schooling = np.clip(base_school + 2.2 * xi + 2.0 * school_noise, 0, 18).astype(np.float32)
-    child_schooling = np.full(n, 4.5, dtype=np.float32)  # mean years at ages 7-15
+    child_schooling = np.zeros(n, dtype=np.float32)  # set from enrolment below
 
     hh = Households(
         subdistrict=sub,
@@ -434,6 +434,10 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     hh.n_enrolled[:] = np.minimum(
         streams.binomial("synth.enrolment", m0, hh.n_school, p_enrol), hh.n_school
     ).astype(np.int8)
+    # With exponential ageing (dynamics.demography), the mean schooling accumulated by the
+    # school-age children of a household is in steady state the 9 years of the age band times
+    # the enrolment share: start there, so that no drift appears when the dynamics start.
+    hh.child_schooling[:] = 9.0 * p_enrol
 
     # --- enterprise technology: richer households more often run the improved technology
     u_tech = streams.uniform("synth.technology", m0, n)

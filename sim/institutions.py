@@ -154,6 +154,8 @@ class Sector:
         if not inst.member:
             return "private"
         info = self.sc.cooperation.information
+        if info == "registry":
+            info = "private"  # own survey, combined with the registry in _view
         if info == "private" and self.sc.cooperation.alliance_enabled:
             return "theme"  # an alliance shares a beneficiary registry within its theme
         return info
@@ -225,7 +227,7 @@ class Sector:
         return float((cost * w).sum() * (1.0 + inst.spec.overhead_share))
 
     # ----------------------------------------------------------------------------------------
-    def month(self, m: int, oop_known: bool = True) -> tuple[Effects, np.ndarray]:
+    def month(self, m: int) -> tuple[Effects, np.ndarray]:
         """Run the institutions' month before the households' month.
 
         Returns:
@@ -542,9 +544,10 @@ class Sector:
             L.spend(m, r, "spent_overhead", (transfers + delivered) * inst.spec.overhead_share)
             self.direct_spend_last[r] = transfers + delivered
             self.direct_spend_period[r] += transfers + delivered
-            self.injected += np.bincount(
-                hh.subdistrict[idx], weights=paid[idx] * w[idx], minlength=self.injected.size
-            )
+            if kind != "health_insurance":  # premiums go to BPJS, not into the local economy
+                self.injected += np.bincount(
+                    hh.subdistrict[idx], weights=paid[idx] * w[idx], minlength=self.injected.size
+                )
             self.months_in[r, idx] += 1
             self.months_left[r, idx] -= 1
 
@@ -555,12 +558,16 @@ class Sector:
         c = sc.cooperation
         if not self.institutions:
             return
-        month_totals = self.ledger.totals(m)
-        spent = sum(v for k, v in month_totals.items() if k.startswith("spent_"))
-        direct = month_totals["spent_transfers"] + month_totals["spent_delivery"]
-        self.spend_total += spent
-        self.spend_direct += direct
         members = self.members
+        # delivered results: the share of the members' spending that reached programmes
+        ledger = self.ledger
+        rows = ledger.table[m][members]
+        spent_cols = [ledger.index[c] for c in ledger.index if c.startswith("spent_")]
+        self.spend_total += float(rows[:, spent_cols].sum())
+        self.spend_direct += float(
+            rows[:, ledger.index["spent_transfers"]].sum()
+            + rows[:, ledger.index["spent_delivery"]].sum()
+        )
         if self.formed and members.sum() >= 2:
             delivered = self.spend_direct / self.spend_total if self.spend_total > 0 else 1.0
             transparency = np.clip(

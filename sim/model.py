@@ -139,11 +139,12 @@ class PovertyModel(mesa.Model):
         ill = np.where(hh.sick_months > 0, F32(1 - sc.health.severe_earnings_loss), F32(1))
 
         # 4. income
-        spill = dynamics.spillover_factor(sc, hh, self.subdistricts, injected, m)
+        recipients = effects.cash > 0
+        spill = dynamics.spillover_factor(sc, hh, self.subdistricts, injected, m, recipients)
         labour_perm = dynamics.permanent_labour(sc, hh, m)
         labour = labour_perm * transitory * covariate * ill * spill
         assets_income_normal = dynamics.asset_income(sc, hh.assets)
-        assets_income = assets_income_normal * covariate * effects.asset_return
+        assets_income = assets_income_normal * covariate * effects.asset_return * spill
         transfers = government_transfers(sc, hh)
         self._gov_background = float((transfers * hh.weight).sum())
 

@@ -56,13 +56,14 @@ class Streams:
         """``n`` standard normal draws as float32, one per household index."""
         return self.generator(decision, month).standard_normal(n, dtype=np.float32)
 
-    def binomial(self, decision: str, month: int, trials: np.ndarray, p: np.ndarray) -> np.ndarray:
-        """Binomial draws per household, derived from one uniform and one normal per household.
+    def binomial(
+        self, decision: str, month: int, trials: np.ndarray, p: np.ndarray | float
+    ) -> np.ndarray:
+        """Binomial draws per household from one uniform each (exact CDF inversion).
 
         numpy's own binomial consumes a variable number of draws per element, which would let
-        one household's count shift another's luck. Here each household uses its own uniform
-        (exact inversion for up to 3 trials, the common case for counts of household members)
-        and its own normal (a continuity-corrected normal approximation beyond).
+        one household's count shift another's luck; inverting the CDF at each household's own
+        uniform keeps common random numbers exact.
 
         Args:
             decision: Name of the decision.
@@ -73,47 +74,32 @@ class Streams:
         Returns:
             int16 counts, 0 <= count <= trials.
         """
-        n = trials.shape[0]
-        gen = self.generator(decision, month)
-        u = gen.random(n)
-        z = gen.standard_normal(n)
-        return binomial_from_uniform(trials, p, u, z)
+        u = self.generator(decision, month).random(trials.shape[0])
+        return binomial_from_uniform(trials, p, u)
 
 
-def binomial_from_uniform(
-    trials: np.ndarray, p: np.ndarray | float, u: np.ndarray, z: np.ndarray
-) -> np.ndarray:
-    """Binomial counts from per-element uniform ``u`` and normal ``z`` (see Streams.binomial).
+def binomial_from_uniform(trials: np.ndarray, p: np.ndarray | float, u: np.ndarray) -> np.ndarray:
+    """Binomial counts by inverting the CDF at per-element uniforms ``u`` (exact).
 
-    Exact inversion of the binomial CDF for trials <= 3; for more trials a normal approximation
-    with continuity correction, clipped to [0, trials].
+    The count is the number of k < trials with CDF(k) <= u; the loop runs over k up to the
+    largest number of trials present (household member counts: at most a few tens) and stops
+    as soon as every element is resolved.
     """
-    t = trials.astype(np.int16)
-    p = np.broadcast_to(np.asarray(p, dtype=np.float64), t.shape)
+    t = np.asarray(trials).astype(np.int16)
+    p = np.clip(np.broadcast_to(np.asarray(p, dtype=np.float64), t.shape), 0.0, 1.0)
     q = 1.0 - p
     out = np.zeros(t.shape, dtype=np.int16)
-    # exact inversion for t in 1..3: count = number of CDF points below u
-    cdf = np.zeros(t.shape)
-    for k in range(3):
-        # P(X = k) for Binomial(t, p), zero where k > t
-        comb = np.where(t >= k, _comb(t, k), 0.0)
-        pmf = comb * p**k * q ** np.maximum(t - k, 0)
+    pmf = q ** t.astype(np.float64)  # P(X = 0)
+    cdf = pmf.copy()
+    certain = p >= 1.0
+    out[certain] = t[certain]
+    open_ = (u >= cdf) & (t > 0) & ~certain
+    ratio = np.divide(p, q, out=np.zeros_like(p), where=q > 0)
+    k = 0
+    while open_.any():
+        out += open_
+        k += 1
+        pmf = pmf * np.maximum(t - k + 1, 0) / k * ratio
         cdf = cdf + pmf
-        out += ((u >= cdf) & (t > k) & (t <= 3)).astype(np.int16)
-    big = t > 3
-    if np.any(big):
-        mean = t[big] * p[big]
-        sd = np.sqrt(t[big] * p[big] * q[big])
-        draw = np.floor(mean + sd * z[big] + 0.5)
-        out[big] = np.clip(draw, 0, t[big]).astype(np.int16)
+        open_ &= (u >= cdf) & (t > k)
     return out
-
-
-def _comb(t: np.ndarray, k: int) -> np.ndarray:
-    if k == 0:
-        return np.ones(t.shape)
-    if k == 1:
-        return t.astype(np.float64)
-    if k == 2:
-        return t * (t - 1) / 2.0
-    return t * (t - 1) * (t - 2) / 6.0

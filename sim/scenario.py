@@ -291,7 +291,7 @@ class Income(Section):
     )
     return_to_skill: float = param(
         0.10,
-        "log points per unit of skill",
+        "relative earnings gain per unit of skill (earnings x (1 + r x skill))",
         "assumption: skills training raises earnings ~10% (vocational training meta-analyses: "
         "McKenzie 2017, WBRO 32(2), report 0-20%)",
         ge=0,
@@ -422,9 +422,10 @@ class Demography(Section):
         0.06, "per year", "assumption from WHO life tables for Indonesia", ge=0, le=1
     )
     leave_rate: float = param(
-        0.08,
+        0.04,
         "per year, adults beyond the second",
-        "assumption: grown children marry or migrate and form households outside the panel",
+        "calibrated: household size then stays near 3.7, falling slowly as BPS observes "
+        "(grown children marry or migrate and form households outside the panel)",
         ge=0,
         le=1,
     )
@@ -466,6 +467,13 @@ class Schooling(Section):
         "log-odds added by a schooling condition attached to a transfer",
         "calibrated so PKH halves non-enrolment among recipients (Cahyadi et al. 2020, AEJ:EP "
         "12(4))",
+        ge=0,
+        le=10,
+    )
+    post_basic_years: float = param(
+        2.0,
+        "years of schooling after age 15 that a new adult adds to the years accumulated at 7-15",
+        "assumption: senior secondary gross enrolment ~85% (BPS APK SMA 2024), minus dropouts",
         ge=0,
         le=10,
     )

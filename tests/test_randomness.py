@@ -1,4 +1,6 @@
 import numpy as np
+import pytest
+from scipy import stats
 
 import sim
 from sim.randomness import Streams, binomial_from_uniform
@@ -15,16 +17,31 @@ def test_streams_depend_only_on_seed_decision_month():
     assert np.array_equal(a.uniform("x", 1, 50), a.uniform("x", 1, 500)[:50])
 
 
-def test_binomial_from_uniform_matches_binomial_distribution():
+@pytest.mark.parametrize(
+    ("trials", "p"),
+    [
+        (1, 0.3),
+        (2, 0.5),
+        (3, 0.1),
+        (4, 0.002),
+        (4, 1 / 108),
+        (8, 0.4),
+        (12, 0.05),
+        (5, 1.0),
+        (3, 0.0),
+    ],
+)
+def test_binomial_from_uniform_is_exact(trials, p):
     rng = np.random.default_rng(0)
-    n = 200_000
-    for trials, p in ((1, 0.3), (2, 0.5), (3, 0.1), (8, 0.4)):
-        t = np.full(n, trials)
-        draws = binomial_from_uniform(t, p, rng.random(n), rng.standard_normal(n))
-        assert draws.min() >= 0 and draws.max() <= trials
-        assert abs(draws.mean() - trials * p) < 0.02 * max(trials * p, 1)
-        if trials <= 3:
-            assert abs(draws.var() - trials * p * (1 - p)) < 0.02
+    n = 400_000
+    draws = binomial_from_uniform(np.full(n, trials), p, rng.random(n))
+    assert draws.min() >= 0 and draws.max() <= trials
+    expected = stats.binom.pmf(np.arange(trials + 1), trials, p)
+    observed = np.bincount(draws, minlength=trials + 1) / n
+    assert (
+        np.abs(observed - expected).max()
+        < 4 * np.sqrt(expected.max() * (1 - expected.max()) / n) + 1e-12
+    )
 
 
 def test_scenarios_differing_elsewhere_leave_household_shocks_identical():
