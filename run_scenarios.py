@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Run Sinergi scenarios and print their poverty figures.
+"""Run Sinergi scenario batches: scenarios x sweep points x replicates, resumable.
 
-Until the batch runner lands (replications, sweeps, results folder, report), this runs each named
-scenario once (default: ``no_programs``, the government's programmes only) and prints its
-poverty figures at the start and the end of the horizon.
+Results go to a folder (default ``results/<name derived from the arguments>``, printed):
+one Parquet file per run, an index, a manifest, a summary with paired comparisons and a report.
+Rerunning a command resumes it. The folder layout and every column: docs/outputs.md.
 
 Exit codes: 0 success, 2 bad input (one line naming the file, field or flag), 1 anything else.
 """
@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
+from pathlib import Path
+
+PROG = "run_scenarios.py"
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2
-        print(f"run_scenarios.py: error: {message}", file=sys.stderr)
+        print(f"{PROG}: error: {message}", file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -41,58 +43,173 @@ def _seed(text: str) -> int:
     return value
 
 
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser."""
+    p = _Parser(
+        prog=PROG,
+        description=__doc__.splitlines()[0],
+        epilog="Example: run_scenarios.py competition pooled_funding --reps 10 "
+        "--sweep government.bpnt.benefit=200000,400000",
+    )
+    p.add_argument(
+        "scenarios",
+        nargs="*",
+        metavar="SCENARIO",
+        help="names in scenarios/ or paths (default: all)",
+    )
+    p.add_argument("--reps", type=_positive, help="replications per scenario (default 20)")
+    p.add_argument("--households", type=_positive, help="population size for every scenario")
+    p.add_argument("--months", type=_positive, help="horizon in months for every scenario")
+    p.add_argument("--seed", type=_seed, help="root seed (default 20240301; recorded)")
+    p.add_argument(
+        "--reference",
+        metavar="NAME",
+        help="scenario the others are compared with "
+        "(default: competition, else the first scenario named)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a scenario field (dotted path; TOML literal) in every scenario; repeatable",
+    )
+    p.add_argument(
+        "--sweep",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2",
+        help="run every value of a field (grid over all --sweep flags); repeatable",
+    )
+    p.add_argument("--workers", type=_positive, help="local processes (default: all cores)")
+    p.add_argument(
+        "--scheduler", metavar="ADDR", help="run on an existing Dask cluster (tcp://host:8786)"
+    )
+    p.add_argument("--out", metavar="DIR", help="results folder (default results/<name>)")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="small sizes for a smoke run: 2,000 households, 24 months, 3 reps (flags win)",
+    )
+    p.add_argument("--show", action="store_true", help="print each resolved scenario and exit")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return p
+
+
+def _print_table(folder: Path, keys: list[str]) -> None:
+    import math
+
+    import pandas as pd
+
+    summary = pd.read_csv(folder / "summary.csv", dtype={"scenario": str, "reference": str})
+    final = summary[(summary["statistic"] == "final") & summary["metric"].isin(["p0", "p1"])]
+    if final.empty:
+        return
+
+    def fmt(mean: float, low: float, high: float) -> str:
+        if not math.isfinite(mean):
+            return "n/a"
+        if not math.isfinite(low):
+            return f"{100 * mean:.3f}"
+        return f"{100 * mean:.3f} [{100 * low:.3f}, {100 * high:.3f}]"
+
+    rows = []
+    for _, g in final.groupby(keys, sort=False, dropna=False):
+        first = g.iloc[0]
+        label = str(first["scenario"])
+        if len(keys) > 1:
+            label += " (" + ", ".join(f"{k}={first[k]}" for k in keys[1:]) + ")"
+        cells = {}
+        for metric in ("p0", "p1"):
+            r = g[g["metric"] == metric]
+            if r.empty:
+                cells[metric] = cells[f"d{metric}"] = ""
+                continue
+            r = r.iloc[0]
+            cells[metric] = fmt(r["mean"], r["ci_low"], r["ci_high"])
+            ref = r["reference"] if isinstance(r["reference"], str) else ""
+            cells[f"d{metric}"] = (
+                f"{fmt(r['diff_mean'], r['diff_ci_low'], r['diff_ci_high'])} vs {ref}"
+                if ref
+                else ""
+            )
+        rows.append((label, int(first["n"]), cells))
+    width = max(len(r[0]) for r in rows)
+    print("\nfinal month, x 100 (mean [95% CI]); p0 = headcount, p1 = poverty gap")
+    print(f"  {'scenario':<{width}}  {'n':>3}  {'p0':<24} {'p1':<24} p0 difference")
+    for label, n, c in rows:
+        print(f"  {label:<{width}}  {n:>3}  {c['p0']:<24} {c['p1']:<24} {c['dp0']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    parser = _Parser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenarios", nargs="*", default=["no_programs"], help="names or paths")
-    parser.add_argument("--households", type=_positive, help="simulated households")
-    parser.add_argument("--months", type=_positive, help="horizon in months")
-    parser.add_argument("--seed", type=_seed, default=20240301, help="seed (default 20240301)")
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
 
-    import sim  # imported after parsing so that --help is instant
+    from sim import batch  # imported after parsing so that --help is instant
+    from sim.scenario import ScenarioError
 
-    overrides = {}
-    if args.households:
-        overrides["population.households"] = args.households
-    if args.months:
-        overrides["months"] = args.months
     try:
-        scenarios = [
-            sim.load_scenario(name, overrides=overrides or None) for name in args.scenarios
-        ]
-    except sim.ScenarioError as exc:
-        print(f"run_scenarios.py: error: {exc}", file=sys.stderr)
+        overrides: dict = {}
+        for text in args.set:
+            key, value = batch.parse_assignment(text, "--set")
+            if key in overrides and overrides[key] != value:
+                raise batch.BatchInputError(f"--set {key}: given twice with different values")
+            overrides[key] = value
+        sweep: dict = {}
+        for text in args.sweep:
+            key, values = batch.parse_sweep(text)
+            if key in sweep:
+                raise batch.BatchInputError(f"--sweep {key}: given twice")
+            sweep[key] = values
+        plan = batch.plan_batch(
+            args.scenarios or None,
+            reps=args.reps,
+            households=args.households,
+            months=args.months,
+            seed=args.seed,
+            reference=args.reference,
+            set=overrides,
+            sweep=sweep,
+            quick=args.quick,
+        )
+        if args.show:
+            print(batch.show(plan))
+            return 0
+        folder = batch.execute_batch(
+            plan,
+            out=args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=not args.no_progress,
+            command=[PROG, *argv],
+            echo=print,
+        )
+    except (ScenarioError, batch.BatchInputError) as exc:
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
-    cols = ["p0", "p1", "p2", "watts", "gini", "p0_urban", "p0_rural", "mpi_m0"]
-    for sc in scenarios:
-        start = time.perf_counter()
-        model = sim.PovertyModel(sc, rng=args.seed).run()
-        ts = model.timeseries()
-        elapsed = time.perf_counter() - start
-        print(
-            f"\n{sc.name}: {sc.population.households:,} households x {sc.months} months, "
-            f"seed {args.seed}, {elapsed:.1f} s"
-        )
-        print("  (P0-P2, Watts, MPI M0 as BPS index points = fraction x 100; Gini as a fraction)")
-        print(f"  {'month':>5} " + " ".join(f"{c:>9}" for c in cols))
-        for month in sorted({0, min(12, sc.months), sc.months}):
-            row = ts.iloc[month]
-            vals = [row[c] if c == "gini" else 100 * row[c] for c in cols]
-            print(f"  {month:>5} " + " ".join(f"{v:9.3f}" for v in vals))
-        persons = ts.persons.iloc[-1]
-        print(
-            f"  persons represented {persons:,.0f}; poor at the end {ts.persons_poor.iloc[-1]:,.0f}"
-        )
+    except batch.BatchError as exc:
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    _print_table(folder, plan.keys)
+    print(f"\nsummary: {folder / 'summary.csv'}")
+    print(f"report: {folder / 'report.md'}")
     return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 if __name__ == "__main__":
     try:
         sys.exit(main())
     except KeyboardInterrupt:
-        print("run_scenarios.py: interrupted", file=sys.stderr)
+        print(
+            f"{PROG}: interrupted; finished runs are kept: rerun the same command to resume",
+            file=sys.stderr,
+        )
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - last-resort message instead of a traceback
-        print(f"run_scenarios.py: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         sys.exit(1)

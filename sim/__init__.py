@@ -5,9 +5,12 @@ Public entry points:
 * ``load_scenario(name_or_path, overrides=None)``: a validated scenario.
 * ``PovertyModel(scenario, rng=seed)``: a Mesa model of a district's households;
   ``.run()``, ``.timeseries()``.
+* ``value_for_money(model, baseline)``: paired comparison with the same-seed baseline.
+* ``run_batch(...)`` / ``load_results(folder)``: scenario batches on disk (``run_scenarios.py``).
 * ``sim.metrics``: FGT, Watts, Gini, Alkire-Foster.
 """
 
+from sim.batch import load_results, run_batch
 from sim.model import PovertyModel, value_for_money
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
@@ -16,7 +19,9 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "load_results",
     "load_scenario",
+    "run_batch",
     "value_for_money",
 ]
 __version__ = "0.1.0"

@@ -74,10 +74,22 @@ def run_cli(*args):
     )
 
 
-def test_cli_runs_the_baseline_and_prints_poverty_figures():
-    r = run_cli("--households", "1000", "--months", "3")
+def test_cli_runs_a_small_batch_and_says_where_the_report_is(tmp_path):
+    out = tmp_path / "r"
+    r = run_cli(
+        "no_programs",
+        "--reps",
+        "2",
+        "--households",
+        "1000",
+        "--months",
+        "3",
+        "--out",
+        str(out),
+        "--no-progress",
+    )
     assert r.returncode == 0, r.stderr
-    assert "no_programs" in r.stdout and "p0" in r.stdout
+    assert (out / "report.md").is_file() and str(out) in r.stdout
 
 
 def test_cli_bad_input_exits_2_with_one_line():
