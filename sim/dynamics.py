@@ -428,7 +428,7 @@ def demography(sc: Scenario, hh: Households, streams: Streams, month: int) -> No
         draw("age_young", hh.n_young, 1 / 7) if school_start else np.zeros(hh.n, dtype=np.int8)
     )
     school_to_adult = draw("age_school", hh.n_school, 1 / (9 * 12))
-    adult_to_elderly = draw("age_adult", hh.n_adult, 1 / (49 * 12))
+    adult_to_elderly = draw("age_adult", hh.n_adult, _monthly(d.ageing_adult_rate))
     births = draw("births", hh.n_adult, _monthly(d.births_per_adult))
     die_young = draw("death_young", hh.n_young, _monthly(d.death_rate_young))
     die_adult = draw("death_adult", hh.n_adult, _monthly(d.death_rate_adult))
@@ -443,7 +443,10 @@ def demography(sc: Scenario, hh: Households, streams: Streams, month: int) -> No
     total = adults_after + new_adults
     hh.adult_schooling[:] = np.where(
         total > 0,
-        (hh.adult_schooling * adults_after + hh.child_schooling * new_adults)
+        (
+            hh.adult_schooling * adults_after
+            + (hh.child_schooling + F32(sc.schooling.post_basic_years)) * new_adults
+        )
         / np.maximum(total, 1),
         hh.adult_schooling,
     )

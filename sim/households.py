@@ -259,20 +259,34 @@ def government_transfers(sc: Scenario, hh: Households) -> np.ndarray:
     return out
 
 
-def assign_government_programmes(
-    sc: Scenario, hh: Households, streams: Streams, month: int
+def refresh_registry(
+    sc: Scenario, hh: Households, streams: Streams, month: int, share: float = 1.0
 ) -> None:
-    """Rank households by the registry score and enrol them in PKH, BPNT and PBI-JKN.
+    """Re-survey a random ``share`` of households into the registry.
 
-    The registry is a proxy-means test: log per-capita consumption plus normal error
-    (``registry.noise_sd``), refreshed every ``registry.update_months``. A share
-    ``registry.duplicate_share`` of each programme's slots goes to duplicate records and so to
-    nobody. PKH needs a component (a child or an elderly member). Coverage is a share of
-    households (PKH, BPNT) or of persons (PBI-JKN).
+    The registry (DTKS) is a proxy-means test: log per-capita consumption plus normal error
+    (``registry.noise_sd``). It is verified continuously by local governments rather than
+    rebuilt at once: each month a random 1 / ``registry.update_months`` of records is
+    refreshed, so a record is on average ``update_months`` old.
+    """
+    g = sc.government.registry
+    noise = streams.normal("registry.noise", month, hh.n)
+    fresh = np.log(np.maximum(hh.consumption_pc, np.float32(1))) + np.float32(g.noise_sd) * noise
+    if share >= 1.0:
+        hh.registry_score[:] = fresh
+        return
+    chosen = streams.uniform("registry.refresh", month, hh.n) < share
+    hh.registry_score[chosen] = fresh[chosen]
+
+
+def target_government_programmes(sc: Scenario, hh: Households) -> None:
+    """Enrol the lowest registry scores in PKH, BPNT and PBI-JKN up to their coverage.
+
+    A share ``registry.duplicate_share`` of each programme's slots goes to duplicate records
+    and so to nobody. PKH needs a component (a child or an elderly member). Coverage is a share
+    of households (PKH, BPNT) or of persons (PBI-JKN).
     """
     g = sc.government
-    noise = streams.normal("registry.noise", month, hh.n)
-    hh.registry_score[:] = np.log(hh.consumption_pc) + np.float32(g.registry.noise_sd) * noise
     keep = 1.0 - g.registry.duplicate_share
     w = hh.weight.astype(np.float64)
     has_component = (hh.n_young + hh.n_school + hh.n_elderly) > 0
@@ -425,7 +439,8 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     )
 
     # --- government programmes through the registry; contributory insurance
-    assign_government_programmes(sc, hh, streams, m0)
+    refresh_registry(sc, hh, streams, m0)
+    target_government_programmes(sc, hh)
     hh.jkn_contributory[:] = contributory_insurance(sc, rank, streams.uniform("synth.jkn", m0, n))
     hh.insured[:] = hh.pbi | hh.jkn_contributory
 

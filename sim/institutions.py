@@ -366,6 +366,7 @@ class Sector:
                 L.spend(
                     m, inst.row, "spent_monitoring", min(cost, self._free(inst, reserves[inst.row]))
                 )
+            self.direct_spend_period[:] = 0.0  # this month's delivery opens the next period
 
     # ----------------------------------------------------------------------------------------
     def _view(self, m: int, inst: SocialInstitution) -> np.ndarray:
@@ -607,7 +608,6 @@ class Sector:
                 inst.reputation = (
                     0.5 * inst.reputation + 0.5 * inst.spec.transparency * inst.performance
                 )
-            self.direct_spend_period[:] = 0.0
         self.history.append(
             {
                 "beneficiaries": np.array(

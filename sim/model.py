@@ -17,7 +17,7 @@ The monthly order (one step = one month):
 5. consumption and saving (buffer stock, distress sales) and asset accumulation;
 6. demography: ageing, births, deaths, adults leaving;
 7. schooling: a month of schooling; enrolment revised at the start of the school year;
-8. the registry's periodic update and re-targeting of government programmes;
+8. rolling verification of the registry; quarterly re-targeting of government programmes;
 9. institutions after the month: trust and membership, knowledge exchange, evaluation;
 10. recording.
 """
@@ -33,10 +33,11 @@ import pandas as pd
 from sim import dynamics, metrics
 from sim.households import (
     Households,
-    assign_government_programmes,
     government_transfers,
     poverty_lines,
+    refresh_registry,
     synthesize,
+    target_government_programmes,
 )
 from sim.institutions import Sector
 from sim.ledger import SPENT
@@ -174,9 +175,11 @@ class PovertyModel(mesa.Model):
         conditioned = dynamics.schooling_condition(sc, hh) | effects.conditioned
         dynamics.schooling(sc, hh, s, m, conditioned)
 
-        # 8. registry update and re-targeting of the government's programmes
-        if m % sc.government.registry.update_months == 0:
-            assign_government_programmes(sc, hh, s, m)
+        # 8. rolling registry verification; quarterly re-targeting of government programmes
+        reg = sc.government.registry
+        refresh_registry(sc, hh, s, m, share=1.0 / reg.update_months)
+        if m % reg.retarget_months == 0:
+            target_government_programmes(sc, hh)
 
         # 9-10. institutions after the month; recording
         self.sector.after_month(m)

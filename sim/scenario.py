@@ -221,7 +221,8 @@ class Health(Section):
     minor_prob: float = param(
         0.15,
         "per household per month",
-        "BPS Susenas: ~15% of persons report a health complaint in the last month",
+        "assumption: Susenas finds ~15% of persons with a health complaint in a month; per "
+        "household the share is higher, so this is conservative",
         ge=0,
         le=1,
     )
@@ -406,9 +407,16 @@ class Demography(Section):
 
     enabled: bool = param(True, "switch", "MODEL.md")
     births_per_adult: float = param(
-        0.0235,
+        0.025,
         "per adult (16-64) per year",
-        "BPS 2020 census long form: crude birth rate ~16 per 1,000, adults ~68% of persons",
+        "BPS 2020 census long form: crude birth rate ~16 per 1,000; adults are ~64% of persons",
+        ge=0,
+        le=1,
+    )
+    ageing_adult_rate: float = param(
+        0.0135,
+        "per adult (16-64) per year reaching 65",
+        "BPS population projections: ~2.5 M persons turn 65 a year, of ~185 M aged 16-64",
         ge=0,
         le=1,
     )
@@ -559,10 +567,17 @@ class Registry(Section):
     )
     update_months: int = param(
         48,
-        "months between full updates",
-        "assumption: DTKS verification rounds are infrequent (Fernandez & Hadiwidjaja 2018)",
+        "mean age of a registry record (months); 1/update_months of records refreshed monthly",
+        "assumption: DTKS verification is slow (Fernandez & Hadiwidjaja 2018: registries stale)",
         ge=1,
         le=10_000,
+    )
+    retarget_months: int = param(
+        3,
+        "months between re-targeting of PKH, BPNT and PBI-JKN from the registry",
+        "assumption: PKH and BPNT pay and update quarterly",
+        ge=1,
+        le=120,
     )
     duplicate_share: float = param(
         0.05,

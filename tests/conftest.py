@@ -19,6 +19,7 @@ QUIET = {
     "health.enabled": False,
     "demography.enabled": False,
     "income.growth_annual": 0.0,
+    "government.registry.update_months": 10_000,  # no registry re-surveys (they are noisy)
 }
 
 

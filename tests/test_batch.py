@@ -43,22 +43,22 @@ def run_cli(*args, cwd=ROOT, timeout=300):
 
 
 @pytest.fixture(scope="module")
-def bpnt_high(tmp_path_factory) -> Path:
-    """A second scenario that differs from no_programs (a larger BPNT benefit)."""
-    path = tmp_path_factory.mktemp("scenarios") / "bpnt_high.toml"
+def faster_growth(tmp_path_factory) -> Path:
+    """A second scenario that differs from no_programs (faster real growth: less poverty)."""
+    path = tmp_path_factory.mktemp("scenarios") / "faster_growth.toml"
     path.write_text(
-        'extends = "no_programs"\ndescription = "test: BPNT doubled"\n'
-        "[government.bpnt]\nbenefit = 400000.0\n"
+        'extends = "no_programs"\ndescription = "test: faster growth"\n'
+        "[income]\ngrowth_annual = 0.30\n"
     )
     return path
 
 
 @pytest.fixture(scope="module")
-def serial(tmp_path_factory, bpnt_high) -> Path:
+def serial(tmp_path_factory, faster_growth) -> Path:
     """A finished 2 scenarios x 2 replicates batch, run in this process."""
     out = tmp_path_factory.mktemp("serial") / "out"
     return batch.run_batch(
-        ["no_programs", str(bpnt_high)], reps=2, **TINY, workers=1, out=out, progress=False
+        ["no_programs", str(faster_growth)], reps=2, **TINY, workers=1, out=out, progress=False
     )
 
 
@@ -121,24 +121,24 @@ def test_values_parse_as_toml_literals_with_string_fallback():
 # --------------------------------------------------------------------------------------------
 
 
-def test_plan_pairs_replicates_across_scenarios_and_sweep_points(bpnt_high):
+def test_plan_pairs_replicates_across_scenarios_and_sweep_points(faster_growth):
     plan = batch.plan_batch(
-        ["no_programs", str(bpnt_high)],
+        ["no_programs", str(faster_growth)],
         reps=3,
         **TINY,
         seed=11,
-        sweep={"income.growth_annual": [0.0, 0.03]},
+        sweep={"assets.trap_strength": [0.5, 1.0]},
     )
     assert [p.label for p in plan.points] == [
-        "no_programs (income.growth_annual=0.0)",
-        "no_programs (income.growth_annual=0.03)",
-        "bpnt_high (income.growth_annual=0.0)",
-        "bpnt_high (income.growth_annual=0.03)",
+        "no_programs (assets.trap_strength=0.5)",
+        "no_programs (assets.trap_strength=1.0)",
+        "faster_growth (assets.trap_strength=0.5)",
+        "faster_growth (assets.trap_strength=1.0)",
     ]
     seeds = batch.replicate_seeds(11, 3)
     assert all(r.seed == seeds[r.replicate] for r in plan.runs)
     assert len(set(plan.unique_run_ids)) == 12
-    assert plan.points[0].config.income.growth_annual == 0.0
+    assert plan.points[0].config.assets.trap_strength == 0.5
     assert plan.points[0].config.population.households == 1_000
     assert plan.reference == "no_programs" and "competition is not in this batch" in (
         plan.reference_note
@@ -156,7 +156,7 @@ def test_quick_sizes_and_explicit_flags_win():
     assert default.reps == batch.DEFAULT_REPS and default.root_seed == batch.DEFAULT_SEED
 
 
-def test_plan_rejects_bad_input_with_the_flag_named(bpnt_high):
+def test_plan_rejects_bad_input_with_the_flag_named(faster_growth):
     cases = [
         ({"reps": -3}, "--reps"),
         ({"households": 0}, "--households"),
@@ -170,7 +170,7 @@ def test_plan_rejects_bad_input_with_the_flag_named(bpnt_high):
     ]
     for kwargs, expected in cases:
         with pytest.raises(batch.BatchInputError, match=expected.replace(".", r"\.")):
-            batch.plan_batch(["no_programs", str(bpnt_high)], **kwargs)
+            batch.plan_batch(["no_programs", str(faster_growth)], **kwargs)
     with pytest.raises(ScenarioError, match="unknown scenario"):
         batch.plan_batch(["no_such_scenario"])
 
@@ -195,22 +195,22 @@ def test_default_folder_name_follows_the_arguments():
 # --------------------------------------------------------------------------------------------
 
 
-def test_two_local_processes_give_bit_identical_runs(serial, bpnt_high, tmp_path):
+def test_two_local_processes_give_bit_identical_runs(serial, faster_growth, tmp_path):
     out = batch.run_batch(
-        ["no_programs", str(bpnt_high)], reps=2, **TINY, workers=2, out=tmp_path, progress=False
+        ["no_programs", str(faster_growth)], reps=2, **TINY, workers=2, out=tmp_path, progress=False
     )
     assert_same_runs(serial, out)
     for name, path in run_files(serial).items():  # same library versions: same bytes
         assert path.read_bytes() == (out / "runs" / name).read_bytes()
 
 
-def test_dask_local_cluster_gives_bit_identical_runs(serial, bpnt_high, tmp_path):
+def test_dask_local_cluster_gives_bit_identical_runs(serial, faster_growth, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(
         processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None
     ) as cluster:
         out = batch.run_batch(
-            ["no_programs", str(bpnt_high)],
+            ["no_programs", str(faster_growth)],
             reps=2,
             **TINY,
             scheduler=cluster.scheduler_address,
@@ -236,7 +236,7 @@ def test_results_folder_has_every_promised_file(serial):
     assert manifest["status"] == "complete" and manifest["finished"] >= manifest["started"]
     assert manifest["reference"] == "no_programs" and manifest["reference_note"]
     hashes = {s["scenario"]: s["content_hash"] for s in manifest["scenarios"]}
-    assert set(hashes) == {"no_programs", "bpnt_high"} and len(set(hashes.values())) == 2
+    assert set(hashes) == {"no_programs", "faster_growth"} and len(set(hashes.values())) == 2
     for h in hashes.values():
         assert json.loads((serial / "scenarios" / f"{h}.json").read_text())["months"] == 6
     report = (serial / "report.md").read_text()
@@ -250,7 +250,7 @@ def test_runs_index_and_load_results(serial):
     assert list(runs.columns[:3]) == ["run_id", "scenario", "content_hash"]
     assert (runs["status"] == "done").all() and len(runs) == 4
     seeds = runs.pivot(index="replicate", columns="scenario", values="seed")
-    assert (seeds["no_programs"] == seeds["bpnt_high"]).all()  # common random numbers
+    assert (seeds["no_programs"] == seeds["faster_growth"]).all()  # common random numbers
     ts = res.timeseries
     assert list(ts.columns[:4]) == ["run_id", "scenario", "replicate", "month"]
     assert len(ts) == 4 * 7 and set(ts["month"]) == set(range(7))
@@ -269,33 +269,33 @@ def test_summary_pairs_against_the_reference_and_values_money(serial):
     s = batch.load_results(serial).summary
     assert set(s["statistic"]) == {"final", "run_mean", "value_for_money"}
     final = s[(s["statistic"] == "final") & (s["metric"] == "p1")].set_index("scenario")
-    assert final.loc["bpnt_high", "reference"] == "no_programs"
-    assert final.loc["bpnt_high", "diff_n"] == 2 and final.loc["no_programs", "reference"] == ""
-    assert final.loc["bpnt_high", "diff_mean"] < 0  # a larger benefit closes poverty gaps
-    diff = final.loc["bpnt_high", "mean"] - final.loc["no_programs", "mean"]
-    assert final.loc["bpnt_high", "diff_mean"] == pytest.approx(diff)
+    assert final.loc["faster_growth", "reference"] == "no_programs"
+    assert final.loc["faster_growth", "diff_n"] == 2 and final.loc["no_programs", "reference"] == ""
+    assert final.loc["faster_growth", "diff_mean"] < 0  # faster growth closes poverty gaps
+    diff = final.loc["faster_growth", "mean"] - final.loc["no_programs", "mean"]
+    assert final.loc["faster_growth", "diff_mean"] == pytest.approx(diff)
     compared = s.dropna(subset=["p_value"])
     assert len(compared) > 10 and (compared["p_holm"] >= compared["p_value"]).all()
     vfm = s[s["statistic"] == "value_for_money"].set_index("metric")
-    assert (vfm["scenario"] == "bpnt_high").all() and (vfm["reference"] == "no_programs").all()
-    assert vfm.loc["p1_closed", "mean"] == pytest.approx(-final.loc["bpnt_high", "diff_mean"])
+    assert (vfm["scenario"] == "faster_growth").all() and (vfm["reference"] == "no_programs").all()
+    assert vfm.loc["p1_closed", "mean"] == pytest.approx(-final.loc["faster_growth", "diff_mean"])
     metrics = set(s.loc[s["statistic"] == "final", "metric"])
     assert {"p0", "p1", "watts", "gini", "persons_poor"} <= metrics and "month" not in metrics
 
 
-def test_rerun_reuses_every_run_without_rewriting(serial, bpnt_high, capsys):
+def test_rerun_reuses_every_run_without_rewriting(serial, faster_growth, capsys):
     before = {n: p.stat().st_mtime_ns for n, p in run_files(serial).items()}
     batch.run_batch(
-        ["no_programs", str(bpnt_high)], reps=2, **TINY, workers=1, out=serial, progress=True
+        ["no_programs", str(faster_growth)], reps=2, **TINY, workers=1, out=serial, progress=True
     )
     assert "reused 4 of 4 runs" in capsys.readouterr().out
     assert {n: p.stat().st_mtime_ns for n, p in run_files(serial).items()} == before
 
 
-def test_another_command_adds_runs_or_is_refused(bpnt_high, tmp_path, capsys):
+def test_another_command_adds_runs_or_is_refused(faster_growth, tmp_path, capsys):
     batch.run_batch(["no_programs"], reps=2, **TINY, workers=1, out=tmp_path, progress=False)
     batch.run_batch(
-        ["no_programs", str(bpnt_high)], reps=3, **TINY, workers=1, out=tmp_path, progress=True
+        ["no_programs", str(faster_growth)], reps=3, **TINY, workers=1, out=tmp_path, progress=True
     )
     assert "reused 2 of 6 runs" in capsys.readouterr().out
     assert len(batch.load_results(tmp_path).runs) == 6
@@ -324,8 +324,8 @@ def test_sweep_batch_stores_sweep_columns(tmp_path):
     assert set(res.timeseries["income.growth_annual"]) == {0.0, 0.05}
 
 
-def test_resume_after_sigkill_mid_batch(bpnt_high, tmp_path):
-    args = ["no_programs", str(bpnt_high), "--reps", "8", "--households", "3000"]
+def test_resume_after_sigkill_mid_batch(faster_growth, tmp_path):
+    args = ["no_programs", str(faster_growth), "--reps", "8", "--households", "3000"]
     args += ["--months", "24", "--workers", "1", "--no-progress"]
     out = tmp_path / "killed"
     proc = subprocess.Popen(
@@ -348,7 +348,7 @@ def test_resume_after_sigkill_mid_batch(bpnt_high, tmp_path):
     assert f"reused {written} of 16 runs" in r.stdout
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     clean = batch.run_batch(
-        ["no_programs", str(bpnt_high)],
+        ["no_programs", str(faster_growth)],
         reps=8,
         households=3000,
         months=24,
@@ -399,7 +399,7 @@ def test_bad_input_in_a_subprocess_prints_no_traceback(tmp_path):
         assert len(r.stderr.strip().splitlines()) == 1, r.stderr
 
 
-def test_conflicting_folder_exits_2(serial, bpnt_high, capsys):
+def test_conflicting_folder_exits_2(serial, faster_growth, capsys):
     rc = CLI.main(["no_programs", "--reps", "1", "--seed", "4", "--out", str(serial)])
     err = capsys.readouterr().err
     assert rc == 2 and "root seed" in err and len(err.strip().splitlines()) == 1
