@@ -108,7 +108,7 @@ class Population(Section):
     size_poverty_gradient: float = param(
         0.28,
         "log change in extra members per sd of permanent income (0 = none)",
-        "calibrated: poor households then average ~4.8 members (BPS March 2024: 4.78)",
+        "calibrated: poor households then average ~4.7 members (BPS March 2024: 4.78)",
         ge=0,
         le=3,
     )
