@@ -6,7 +6,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 EXTRAS  ?= test,dask
 
-.PHONY: run test lint format calibrate venv clean
+.PHONY: run test lint format calibrate explore venv clean
 
 run: $(STAMP)
 	$(PY) run_scenarios.py $(ARGS)
@@ -26,6 +26,13 @@ format: $(STAMP)
 
 calibrate: $(STAMP)
 	$(PY) -m sim.calibrate
+
+# The interactive explorer (sim/app.py) in a browser: http://localhost:8765 (PORT=... to change).
+# tools/solara-assets first puts the page's front end where Solara serves it from; Solara's
+# usage telemetry is switched off (the app makes no call outside this machine).
+explore: $(STAMP)
+	tools/solara-assets $(VENV)
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run sim/app.py $(if $(PORT),--port $(PORT))
 
 venv: $(STAMP)
 

@@ -93,6 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--show", action="store_true", help="print each resolved scenario and exit")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--lang",
+        choices=("en", "id"),
+        default="en",
+        help="language of report.md/report.html: en (English) or id (Bahasa Indonesia)",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="check the model's invariants every month (ledger, bounds, capacity; exit 1 "
+        "naming the month, invariant and institution or sub-district at a violation)",
+    )
     return p
 
 
@@ -184,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
             progress=not args.no_progress,
             command=[PROG, *argv],
             echo=print,
+            check=args.check,
+            lang=args.lang,
         )
     except (ScenarioError, batch.BatchInputError) as exc:
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
@@ -194,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     _print_table(folder, plan.keys)
     print(f"\nsummary: {folder / 'summary.csv'}")
     print(f"report: {folder / 'report.md'}")
+    print(f"report (HTML, figures embedded): {folder / 'report.html'}")
     return 0
 
 

@@ -590,7 +590,8 @@ def execute_run(task: Mapping[str, Any]) -> tuple[str, bytes, float]:
     if sc.content_hash() != task["content_hash"]:
         raise RuntimeError("the scenario changed on its way to the worker (content hash differs)")
     start = time.perf_counter()
-    ts = PovertyModel(sc, rng=int(task["seed"])).run().timeseries()
+    check = {"check": True} if task.get("check") else {}  # invariants: never change numbers
+    ts = PovertyModel(sc, rng=int(task["seed"]), **check).run().timeseries()
     seconds = time.perf_counter() - start
     return task["run_id"], run_file_bytes(ts, task["provenance"]), seconds
 
@@ -672,7 +673,9 @@ def _dask(tasks: Iterable[dict[str, Any]], scheduler: str) -> Iterator[tuple[str
 
         def submit(task: dict[str, Any]) -> Any:
             # pure=False: Dask must not reuse a cached result for a seemingly equal call.
-            fut = client.submit(execute_run, task, pure=False)
+            # retries: a task on a worker that died is run again elsewhere (same seed, same
+            # bytes); a run that raises is retried too, then reported.
+            fut = client.submit(execute_run, task, pure=False, retries=2)
             submitted[fut.key] = task
             return fut
 
@@ -1065,6 +1068,8 @@ def execute_batch(
     progress: bool = True,
     command: Sequence[str] | None = None,
     echo: Callable[[str], None] | None = None,
+    check: bool = False,
+    lang: str = "en",
 ) -> Path:
     """Run a planned batch into a results folder, resuming whatever is already there.
 
@@ -1076,6 +1081,9 @@ def execute_batch(
         progress: Show a progress bar (stderr) and messages (``echo``).
         command: The command line recorded in the manifest.
         echo: Where messages go (default ``print`` when ``progress``, else nowhere).
+        check: Check the invariants of ``sim.invariants`` every month of every run; a
+            violation fails the run (exit code 1 on the command line).
+        lang: Language of the report: ``"en"`` (English) or ``"id"`` (Bahasa Indonesia).
 
     Returns:
         The results folder.
@@ -1164,6 +1172,7 @@ def execute_batch(
                     "content_hash": p.content_hash,
                     "seed": spec.seed,
                     "sinergi_version": version,
+                    "check": check,
                     "provenance": {
                         "format": RESULTS_FORMAT,
                         "run_id": rid,
@@ -1241,7 +1250,7 @@ def execute_batch(
         manifest["history"].append(_history_entry(manifest))
         _write_text(folder / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
         try:
-            report.write_report(folder, manifest, summary, headcount, plan.keys)
+            report.write_report(folder, manifest, summary, headcount, plan.keys, lang=lang)
         except OSError as exc:
             raise BatchError(f"cannot write the report in {folder}: {exc}") from None
     return folder
@@ -1272,6 +1281,8 @@ def run_batch(
     out: str | os.PathLike[str] | None = None,
     quick: bool = False,
     progress: bool = True,
+    check: bool = False,
+    lang: str = "en",
 ) -> Path:
     """Run scenarios x sweep points x replicates and write the results folder.
 
@@ -1293,6 +1304,8 @@ def run_batch(
         quick: Small sizes for a smoke run (2,000 households, 24 months, 3 replicates; the
             explicit arguments win).
         progress: Show a progress bar and messages.
+        check: Check the model's invariants every month (``sim.invariants``).
+        lang: Language of the report: ``"en"`` (English) or ``"id"`` (Bahasa Indonesia).
 
     Returns:
         The results folder (read it with :func:`load_results`).
@@ -1302,6 +1315,8 @@ def run_batch(
         ScenarioError: A scenario file is missing or invalid.
         BatchError: A run failed or a file could not be written.
     """
+    if lang not in report.LANGS:
+        raise BatchInputError(f"lang: must be one of {', '.join(report.LANGS)}, got {lang!r}")
     plan = plan_batch(
         scenarios,
         reps=reps,
@@ -1328,12 +1343,21 @@ def run_batch(
             "scheduler": scheduler,
             "out": str(out) if out is not None else None,
             "quick": quick or None,
+            "check": check or None,
+            "lang": lang if lang != "en" else None,
         }.items()
         if v is not None
     }
     command = ["sim.run_batch", *(f"{k}={v!r}" for k, v in call.items())]
     return execute_batch(
-        plan, out=out, workers=workers, scheduler=scheduler, progress=progress, command=command
+        plan,
+        out=out,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        command=command,
+        check=check,
+        lang=lang,
     )
 
 

@@ -249,10 +249,19 @@ def covariate_shocks(
     return factor_sub[hh.subdistrict]
 
 
-def local_gdp(sc: Scenario, hh: Households, mask: np.ndarray) -> np.ndarray:
-    """Monthly earned income (labour and assets) of households ``mask``, per sub-district."""
-    earned = (hh.income_labour + hh.income_assets) * hh.weight * mask
-    return np.bincount(hh.subdistrict, weights=earned, minlength=sc.population.subdistricts)
+def local_gdp(
+    sc: Scenario, hh: Households, mask: np.ndarray, earned: np.ndarray | None = None
+) -> np.ndarray:
+    """Monthly earned income (labour and assets) of households ``mask``, per sub-district.
+
+    ``earned`` is this month's earnings per household before spillovers; by default last
+    month's recorded labour and asset income.
+    """
+    if earned is None:
+        earned = hh.income_labour + hh.income_assets
+    return np.bincount(
+        hh.subdistrict, weights=earned * hh.weight * mask, minlength=sc.population.subdistricts
+    )
 
 
 def spillover_factor(
@@ -262,6 +271,7 @@ def spillover_factor(
     injected: np.ndarray,
     month: int,
     recipients: np.ndarray | None = None,
+    earned: np.ndarray | None = None,
 ) -> np.ndarray:
     """Local spillovers: money injected raises non-recipients' earnings in its sub-district.
 
@@ -277,6 +287,8 @@ def spillover_factor(
         injected: New money injected this month per sub-district (rupiah, real persons).
         month: Current month.
         recipients: Households receiving programme money this month (no spillover factor).
+        earned: This month's labour and asset income before spillovers (the base the extra
+            earnings are a share of); by default last month's recorded incomes.
 
     Returns:
         Multiplier on labour and asset income per household (1 where nothing was injected).
@@ -287,7 +299,7 @@ def spillover_factor(
         return np.ones(hh.n, dtype=F32)
     others = np.ones(hh.n, dtype=bool) if recipients is None else ~recipients
     extra = sp.nonrecipient_multiplier * state.injections.sum(axis=0) / sp.months
-    gdp = local_gdp(sc, hh, others)
+    gdp = local_gdp(sc, hh, others, earned)
     rate = np.divide(extra, gdp, out=np.zeros_like(extra), where=gdp > 0)
     return np.where(others, (1.0 + rate).astype(F32)[hh.subdistrict], F32(1)).astype(F32)
 

@@ -411,7 +411,8 @@ def gini(y: ArrayLike, weights: ArrayLike | None = None, order: ArrayLike | None
         num = float(np.dot(coef, wy))
     if wy_total <= 0.0:
         raise ValueError("gini needs a positive mean of y (weighted mean is zero)")
-    return num / (total * wy_total)
+    # the sum cancels exactly for equal incomes; rounding must not make it negative
+    return max(num / (total * wy_total), 0.0)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from sim.households import (
     target_government_programmes,
 )
 from sim.institutions import Sector
+from sim.invariants import check_month
 from sim.ledger import SPENT
 from sim.randomness import Streams
 from sim.scenario import Scenario
@@ -64,6 +65,16 @@ below Rp 500,000; per-capita consumption below the food poverty line, 74% of the
 MPI_K = 1.0 / 3.0
 FOOD_LINE_SHARE = 0.74
 ASSET_DEPRIVATION = 500_000.0
+COLLECTED = (
+    "p0",
+    "p1",
+    "coverage_poor",
+    "funds_raised",
+    "spent_transfers",
+    "coalition_members",
+    "mean_trust",
+)
+"""Timeseries columns also kept in ``model.datacollector`` (Mesa's plot components read it)."""
 
 
 def value_for_money(model: PovertyModel, baseline: PovertyModel) -> dict[str, float]:
@@ -87,6 +98,8 @@ class PovertyModel(mesa.Model):
             (Mesa 3.5 reserves ``model.scenario`` for its own Scenario class).
         rng: Seed of the run (a non-negative integer). Every random decision draws from a
             named stream derived from it (``sim.randomness``).
+        check: Check the invariants of ``sim.invariants`` at set-up and after every month;
+            a violation raises ``sim.invariants.InvariantError`` (it never changes the numbers).
 
     Attributes:
         config: The scenario this model runs.
@@ -94,7 +107,7 @@ class PovertyModel(mesa.Model):
         month: Months simulated so far.
     """
 
-    def __init__(self, scenario: Scenario, rng: int | None = None) -> None:
+    def __init__(self, scenario: Scenario, rng: int | None = None, check: bool = False) -> None:
         if rng is None:
             rng = int(np.random.SeedSequence().generate_state(1)[0])
         if not isinstance(rng, (int, np.integer)) or int(rng) < 0:
@@ -113,7 +126,15 @@ class PovertyModel(mesa.Model):
         self._rows: list[dict[str, Any]] = []
         self._sub_p0: list[np.ndarray] = []
         self._eq_lines = self._equivalence_lines()
+        # Mesa's stock plot components (the explorer, sim/app.py) read model.datacollector:
+        # a few headline columns of the last timeseries row, collected at each recording.
+        self.datacollector = mesa.DataCollector(
+            model_reporters={c: [self._last_recorded, [c]] for c in COLLECTED}
+        )
         self._record(flows=None)
+        self.check = bool(check)
+        if self.check:
+            check_month(self)
 
     @property
     def month(self) -> int:
@@ -141,11 +162,16 @@ class PovertyModel(mesa.Model):
 
         # 4. income
         recipients = effects.cash > 0
-        spill = dynamics.spillover_factor(sc, hh, self.subdistricts, injected, m, recipients)
         labour_perm = dynamics.permanent_labour(sc, hh, m)
-        labour = labour_perm * transitory * covariate * ill * spill
+        labour = labour_perm * transitory * covariate * ill
         assets_income_normal = dynamics.asset_income(sc, hh.assets)
-        assets_income = assets_income_normal * covariate * effects.asset_return * spill
+        assets_income = assets_income_normal * covariate * effects.asset_return
+        # spillovers scale this month's earnings before spillovers (the multiplier's base)
+        spill = dynamics.spillover_factor(
+            sc, hh, self.subdistricts, injected, m, recipients, earned=labour + assets_income
+        )
+        labour = labour * spill
+        assets_income = assets_income * spill
         transfers = government_transfers(sc, hh)
         self._gov_background = float((transfers * hh.weight).sum())
 
@@ -184,6 +210,8 @@ class PovertyModel(mesa.Model):
         # 9-10. institutions after the month; recording
         self.sector.after_month(m)
         self._record(flows=True)
+        if self.check:
+            check_month(self)
 
     def run(self) -> PovertyModel:
         """Run ``config.months`` months (from wherever the model is). Returns the model."""
@@ -316,6 +344,11 @@ class PovertyModel(mesa.Model):
         self._sub_p0.append(
             metrics.fgt_by_group(y, z, 0, hh.subdistrict, sc.population.subdistricts, weights=w)
         )
+        self.datacollector.collect(self)
+
+    def _last_recorded(self, column: str) -> float:
+        """The value of ``column`` in the last timeseries row (a DataCollector reporter)."""
+        return float(self._rows[-1][column])
 
     # ----------------------------------------------------------------------------------------
     def timeseries(self) -> pd.DataFrame:

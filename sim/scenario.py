@@ -32,20 +32,49 @@ PACKAGE_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 class ScenarioError(ValueError):
     """A scenario file or override is malformed; the message is one line for the user."""
 
+    def __init__(self, message: str) -> None:
+        # one line even when a name or value quoted from the file holds a line break
+        text = str(message)
+        for ch, esc in (("\r", "\\r"), ("\n", "\\n"), ("\x0b", "\\v"), ("\x0c", "\\f")):
+            text = text.replace(ch, esc)
+        for ch in ("\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"):
+            text = text.replace(ch, repr(ch)[1:-1])
+        super().__init__(text)
 
-def param(default: Any, unit: str, source: str, **constraints: Any) -> Any:
+
+def param(
+    default: Any,
+    unit: str,
+    source: str,
+    *,
+    range: tuple[float, float] | None = None,  # noqa: A002 (the schema's word for it)
+    range_source: str | None = None,
+    **constraints: Any,
+) -> Any:
     """Declare a scenario parameter with its unit and source.
 
     Args:
         default: Default value.
         unit: Unit of the value ("rupiah per month", "share", "per month", ...).
         source: Where the default comes from (paper, BPS table) or "assumption: ...".
+        range: Plausible range ``(low, high)`` for uncertainty and sensitivity analysis
+            (``sim.sensitivity``); stored as ``json_schema_extra["range"]``.
+        range_source: Why that range (appended to the documented source).
         **constraints: pydantic constraints (ge, le, gt, lt, ...).
 
     Returns:
-        A pydantic ``Field`` carrying ``unit`` and ``source`` in its JSON schema.
+        A pydantic ``Field`` carrying ``unit`` and ``source`` (and ``range``) in its JSON schema.
     """
-    return Field(default, json_schema_extra={"unit": unit, "source": source}, **constraints)
+    extra: dict[str, Any] = {"unit": unit, "source": source}
+    if range is not None:
+        lo, hi = float(range[0]), float(range[1])
+        if not lo < hi:
+            raise ValueError(f"uncertainty range must have low < high, got {range}")
+        extra["range"] = [lo, hi]
+        extra["source"] = f"{source}; uncertainty range {lo:g}-{hi:g}" + (
+            f" ({range_source})" if range_source else ""
+        )
+    return Field(default, json_schema_extra=extra, **constraints)
 
 
 class Section(BaseModel):
@@ -182,6 +211,8 @@ class Shocks(Section):
         "calibrated to churning: 28% of poor stay poor, 7% of non-poor fall in over 2 years",
         ge=0,
         le=1,
+        range=(0.08, 0.16),
+        range_source="+-1/3 around the churning calibration",
     )
     transitory_sd: float = param(
         0.10,
@@ -189,6 +220,8 @@ class Shocks(Section):
         "assumption: monthly transitory earnings noise of informal workers",
         ge=0,
         le=2,
+        range=(0.05, 0.2),
+        range_source="assumption",
     )
     covariate_prob_rural: float = param(
         0.01,
@@ -210,6 +243,8 @@ class Shocks(Section):
         "assumption: a failed harvest or flood costs ~15% of a season's income, on average",
         ge=0,
         le=1,
+        range=(0.05, 0.3),
+        range_source="assumption",
     )
     covariate_months: int = param(3, "months", "assumption: one growing season", ge=1, le=24)
 
@@ -297,6 +332,8 @@ class Income(Section):
         "McKenzie 2017, WBRO 32(2), report 0-20%)",
         ge=0,
         le=1,
+        range=(0.0, 0.2),
+        range_source="McKenzie 2017: 0-20%",
     )
     growth_annual: float = param(
         0.03,
@@ -345,6 +382,8 @@ class Assets(Section):
         "Kraay & McKenzie 2014 (JEP 28(3)) find little evidence of traps: range 0-1",
         ge=0,
         le=2,
+        range=(0.0, 1.0),
+        range_source="no trap (Kraay & McKenzie 2014) to the full fixed cost",
     )
     depreciation: float = param(
         0.015, "per month", "assumption: ~17%/year for livestock and tools", ge=0, le=1
@@ -384,6 +423,8 @@ class Consumption(Section):
         "(Gertler & Gruber 2002, AER 92(1))",
         gt=0,
         le=1,
+        range=(0.3, 0.9),
+        range_source="assumption",
     )
     buffer_months: float = param(
         1.0,
@@ -477,6 +518,8 @@ class Schooling(Section):
         "12(4))",
         ge=0,
         le=10,
+        range=(0.4, 1.2),
+        range_source="+-50% around the calibrated value",
     )
     post_basic_years: float = param(
         2.0,
@@ -524,6 +567,8 @@ class Spillovers(Section):
         "recipients (calibrated, not validated)",
         ge=0,
         le=10,
+        range=(0.5, 2.0),
+        range_source="Egger et al. 2022 CI of the total multiplier ~1.5-3.5, minus recipients",
     )
     months: int = param(
         18, "months", "Egger et al. 2022: effects spread over ~18 months", ge=1, le=120
@@ -811,6 +856,8 @@ class Programmes(Section):
         "transfers: Cox, Hansen & Jimenez 2004, JPubE 88)",
         ge=0,
         le=1,
+        range=(0.0, 1.0),
+        range_source="full crowding out to none",
     )
     complementarity: float = param(
         0.2,
@@ -818,6 +865,8 @@ class Programmes(Section):
         "assumption; MODEL.md asks for a range down to zero",
         ge=0,
         le=2,
+        range=(0.0, 0.5),
+        range_source="MODEL.md: down to zero",
     )
 
 
@@ -929,6 +978,8 @@ class Donors(Section):
         "one case)",
         ge=0,
         le=2,
+        range=(0.0, 1.0),
+        range_source="fixed pool (Aldashev & Verdier 2010) to proportional",
     )
     share_exponent: float = param(
         1.0,
@@ -992,6 +1043,7 @@ class Pool(Section):
         "assumption; range 0-1",
         ge=0,
         le=5,
+        range=(0.0, 1.0),
     )
     campaign_cost_share: float = param(
         0.6,
@@ -1015,6 +1067,8 @@ class Alliance(Section):
         "assumption: ~1-2% of a member's budget at two members (meetings, shared staff time); "
         "cluster coordination under 1% of aid is a lower bound (IASC 2010)",
         ge=0,
+        range=(0.0, 200000.0),
+        range_source="none to ~10% of a member's budget",
     )
     member_exponent: float = param(
         0.5,
@@ -1077,6 +1131,8 @@ class Knowledge(Section):
         "assumption; range 0-1",
         ge=0,
         le=1,
+        range=(0.0, 0.5),
+        range_source="assumption",
     )
 
 
@@ -1101,7 +1157,13 @@ class Trust(Section):
 
     initial: float = param(0.7, "0-1", "assumption", ge=0, le=1)
     speed: float = param(
-        0.1, "share of the gap to the signal closed per month", "assumption", ge=0, le=1
+        0.1,
+        "share of the gap to the signal closed per month",
+        "assumption",
+        ge=0,
+        le=1,
+        range=(0.02, 0.3),
+        range_source="assumption",
     )
     results_weight: float = param(
         0.3,
@@ -1116,6 +1178,8 @@ class Trust(Section):
         "assumption; MODEL.md: coalitions can collapse",
         ge=0,
         le=1,
+        range=(0.2, 0.6),
+        range_source="assumption",
     )
     transparency_multiplier: float = param(
         1.0,
@@ -1298,6 +1362,10 @@ def resolve_scenario_path(
     )
 
 
+MAX_NESTING = 32
+"""Deepest nesting of tables and arrays a scenario file may have (a scenario needs 4)."""
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
@@ -1308,9 +1376,27 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not a UTF-8 text file (scenario files are TOML)") from None
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:  # arrays or inline tables nested thousands deep
+        raise ScenarioError(f"{path}: not valid TOML (nested too deeply)") from None
+    except ValueError as exc:  # tomllib lets int()'s digit limit through (> 4,300 digits)
+        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
+    stack: list[tuple[Any, int, str]] = [(data, 1, "")]
+    while stack:  # iteratively: the checks after this one recurse
+        node, depth, where = stack.pop()
+        if depth > MAX_NESTING:
+            raise ScenarioError(
+                f"{path}: field '{where}': tables or arrays nested more than {MAX_NESTING} deep"
+            )
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        stack.extend(
+            (v, depth + 1, f"{where}.{k}" if where else str(k))
+            for k, v in items
+            if isinstance(v, (dict, list))
+        )
+    return data
 
 
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -1425,12 +1511,31 @@ def validate_scenario(data: Mapping[str, Any], source: str) -> Scenario:
         raise ScenarioError(f"{source}: {first}{more}") from None
 
 
+MAX_MAGNITUDE = 1e15
+"""Largest magnitude of any number in a scenario (rupiah amounts are per 1,000 households).
+
+Larger values (or infinities, which pass ``ge=0`` constraints) would overflow the run's
+float32 household arrays or its ledger and silently give infinities; they are refused here.
+"""
+
+
 def _check_finite(tree: Any, source: str, path: str = "") -> None:
+    """Refuse NaN, infinities and absurd magnitudes anywhere (tables and lists alike)."""
     if isinstance(tree, Mapping):
         for k, v in tree.items():
             _check_finite(v, source, f"{path}.{k}" if path else str(k))
+    elif isinstance(tree, list):
+        for k, v in enumerate(tree):
+            _check_finite(v, source, f"{path}.{k}")
     elif isinstance(tree, float) and not math.isfinite(tree):
         raise ScenarioError(f"{source}: field '{path}': must be a finite number (got {tree})")
+    elif isinstance(tree, (int, float)) and not isinstance(tree, bool):
+        if abs(tree) > MAX_MAGNITUDE:
+            got = f"{tree:.3g}" if isinstance(tree, float) or abs(tree) < 10**30 else "> 1e30"
+            raise ScenarioError(
+                f"{source}: field '{path}': must be at most {MAX_MAGNITUDE:.0e} in magnitude "
+                f"(got {got})"
+            )
 
 
 def load_scenario(
@@ -1465,3 +1570,32 @@ def load_scenario(
         data = deep_merge(data, tree)
         source = f"{path} with overrides"
     return validate_scenario(data, source)
+
+
+def uncertain_parameters(model_cls: type[BaseModel] | None = None) -> dict[str, dict[str, Any]]:
+    """Parameters with an uncertainty range, by dotted path (sections walked recursively).
+
+    Returns:
+        ``{"assets.trap_strength": {"range": (0.0, 1.0), "default": 1.0, "unit": ...,
+        "source": ...}, ...}`` for every field declared with ``param(..., range=...)``.
+    """
+    out: dict[str, dict[str, Any]] = {}
+
+    def walk(cls: type[BaseModel], prefix: str) -> None:
+        for name, info in cls.model_fields.items():
+            ann = info.annotation
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                walk(ann, f"{prefix}{name}.")
+                continue
+            extra = info.json_schema_extra
+            if isinstance(extra, dict) and "range" in extra:
+                lo, hi = extra["range"]  # type: ignore[misc]
+                out[f"{prefix}{name}"] = {
+                    "range": (float(lo), float(hi)),
+                    "default": info.default,
+                    "unit": extra.get("unit", ""),
+                    "source": extra.get("source", ""),
+                }
+
+    walk(model_cls or Scenario, "")
+    return out

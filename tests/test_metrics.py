@@ -418,3 +418,10 @@ Y = [1.0, 2.0, 10.0]
 def test_invalid_input_raises(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_gini_of_equal_incomes_is_zero_and_never_negative_after_rounding():
+    y = np.full(7, 0.1)
+    w = np.array([0.3, 1.7, 2.2, 0.9, 1.1, 0.5, 3.3])
+    assert 0.0 <= gini(y) < 1e-12
+    assert 0.0 <= gini(y, weights=w) < 1e-12

@@ -1,0 +1,142 @@
+"""The planners' report: figures, report.md, report.html, Bahasa Indonesia, sentences."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import sim
+from sim import report
+
+SCENARIOS = ["no_programs", "competition", "full_synergy"]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny finished batch: three scenarios, two replicates, 1,000 households, 6 months."""
+    out = tmp_path_factory.mktemp("report") / "batch"
+    sim.run_batch(SCENARIOS, reps=2, households=1000, months=6, out=out, workers=1, progress=False)
+    return out
+
+
+def _figure_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((folder / "figures").iterdir())}
+
+
+def test_batch_writes_png_and_svg_figures(folder: Path) -> None:
+    pngs = sorted(p.stem for p in (folder / "figures").glob("*.png"))
+    svgs = sorted(p.stem for p in (folder / "figures").glob("*.svg"))
+    assert len(pngs) >= 5
+    assert pngs == svgs
+    assert {"headcount", "differences", "value_for_money", "money", "reach"} <= set(pngs)
+
+
+def test_figures_are_byte_identical_when_regenerated(folder: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    report.write_report(copy)
+    first = _figure_bytes(copy)
+    report.write_report(copy)
+    assert _figure_bytes(copy) == first
+    svg = (copy / "figures" / "headcount.svg").read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+    assert b"Software" not in (copy / "figures" / "headcount.png").read_bytes()
+
+
+def test_report_md_has_ci_citation_and_a_sentence(folder: Path) -> None:
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    assert "95% CI" in text
+    assert "cite" in text.lower()
+    assert "simulation noise given the parameters" in text
+    assert re.search(r"Compared with competition, full_synergy .+ after 6 months", text)
+    assert "## Headline: value for money" in text
+    assert "Assumptions that matter most" in text
+    assert "donors.elasticity" in text
+    assert "figures/differences.png" in text
+
+
+def test_report_html_is_self_contained(folder: Path) -> None:
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "data:image/png;base64," in page or "<svg" in page
+    assert 'src="http' not in page and "src='http" not in page
+    assert not re.search(r'<img[^>]+src="(?!data:)', page)
+    assert '<link rel="stylesheet"' not in page
+    assert "95% CI" in page
+
+
+def test_lang_id_writes_bahasa_indonesia(folder: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    report.write_report(copy, lang="id")
+    text = (copy / "report.md").read_text(encoding="utf-8")
+    assert "Dibandingkan dengan competition, full_synergy" in text
+    assert "IK 95%" in text and "95% CI" in text
+    assert "How to cite / Cara mengutip" in text
+    assert "Compared with" not in text
+    assert "miliar" in text
+
+
+def test_run_batch_lang_id(tmp_path: Path) -> None:
+    out = sim.run_batch(
+        ["competition"],
+        reps=1,
+        households=300,
+        months=2,
+        out=tmp_path / "b",
+        workers=1,
+        progress=False,
+        lang="id",
+    )
+    assert "Laporan batch Sinergi" in (out / "report.md").read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="lang"):
+        sim.run_batch(["competition"], reps=1, out=tmp_path / "c", progress=False, lang="fr")
+
+
+def test_sentence_says_no_detectable_difference_when_ci_spans_zero() -> None:
+    text = report.difference_sentence(
+        "pooled_funding", "competition", "p1", -0.0005, -0.002, 0.001, 20, 120
+    )
+    assert text.startswith("Compared with competition, pooled_funding")
+    assert "no detectable difference" in text
+    assert "after 10 years" in text
+    assert "95% CI" in text and "20 paired replications" in text
+
+
+def test_sentence_reports_a_lowering_with_positive_bounds() -> None:
+    text = report.difference_sentence(
+        "full_synergy", "competition", "p1", -0.0009, -0.0010, -0.0008, 20, 120
+    )
+    assert text == (
+        "Compared with competition, full_synergy lowers the poverty gap after 10 years by "
+        "0.09 points (95% CI 0.08 to 0.10; 20 paired replications)."
+    )
+    idn = report.difference_sentence(
+        "full_synergy", "competition", "p1", -0.0009, -0.0010, -0.0008, 20, 120, lang="id"
+    )
+    assert idn.startswith("Dibandingkan dengan competition, full_synergy menurunkan")
+    assert "0,09 poin" in idn and "IK 95%" in idn
+
+
+def test_ci_label_follows_parameter_uncertainty() -> None:
+    assert report.ci_covers({}) == "simulation noise given the parameters"
+    assert "parameter uncertainty" in report.ci_covers({"parameter_uncertainty": True})
+
+
+def test_rupiah_and_numbers_follow_the_language() -> None:
+    assert report.fmt_rupiah(1.2e9) == "Rp 1.2 bn"
+    assert report.fmt_rupiah(1.2e9, "id") == "Rp 1,2 miliar"
+    assert report.fmt_rupiah(3.45e12, "id") == "Rp 3,5 triliun"
+    assert report.fmt_number(1234567.891, 2, "id") == "1.234.567,89"
+    assert report.fmt_number(1234567.891, 2) == "1,234,567.89"
+    assert report.fmt_number(float("nan")) == "n/a"
+
+
+def test_scenario_colours_are_consistent_and_colour_blind_safe() -> None:
+    a = report.scenario_colours(["full_synergy", "competition", "no_programs"])
+    b = report.scenario_colours(["no_programs", "competition", "full_synergy"])
+    assert a == b
+    assert set(a.values()) <= set(report.OKABE_ITO)

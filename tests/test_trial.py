@@ -1,0 +1,133 @@
+"""In-silico randomised trials (sim.trial) and the validation rows of docs/VALIDATION.md.
+
+Each validation row runs at a reduced size; the tolerance comes from the published confidence
+interval (widened a little for the smaller simulated sample), never from tuning the model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sim
+from sim import trial
+
+COLUMNS = {"month", "outcome", "control_mean", "treated_mean", "effect", "effect_pct"}
+
+
+def _row(df, outcome, month):
+    return df[(df.outcome == outcome) & (df.month == month)].iloc[0]
+
+
+def test_columns_baseline_and_common_random_numbers():
+    df = sim.run_trial("cash_transfer", households=3_000, months=3, reps=2, seed=0, eligible="poor")
+    assert COLUMNS | {"ci_low", "ci_high"} <= set(df.columns)
+    assert set(df.month) == {0, 1, 2, 3}
+    assert {"consumption_pc", "income", "assets", "enrolment_rate", "p0"} <= set(df.outcome)
+    assert {"consumption_pc_spillover", "p0_spillover"} <= set(df.outcome)
+    # month 0 is baseline: spillover rows compare the same households, so exactly zero
+    assert _row(df, "consumption_pc_spillover", 0).effect == 0
+    # the trial pays money: income of the treated rises in month 1
+    r = _row(df, "income", 1)
+    assert r.effect > 0 and r.ci_low <= r.effect <= r.ci_high
+    np.testing.assert_allclose(r.effect_pct, 100 * r.effect / r.control_mean)
+    # same seed, same answer
+    again = sim.run_trial(
+        "cash_transfer", households=3_000, months=3, reps=2, seed=0, eligible="poor"
+    )
+    np.testing.assert_array_equal(df.effect.to_numpy(), again.effect.to_numpy())
+
+
+def test_one_replication_gives_nan_ci():
+    df = sim.run_trial("cash_transfer", households=2_000, months=1, reps=1, eligible="poor")
+    assert np.isnan(df.ci_low).all() and np.isnan(df.ci_high).all()
+
+
+@pytest.mark.parametrize("program", trial.PROGRAMMES)
+def test_every_programme_runs(program):
+    df = sim.run_trial(program, households=2_000, months=2, reps=1, eligible="poor")
+    assert np.isfinite(df.treated_mean).all()
+
+
+def test_eligibility_rules_and_cluster_randomisation():
+    sc = sim.load_scenario("no_programs", {"population.households": 3_000, "months": 1})
+    m = sim.PovertyModel(sc, rng=1)
+    ext = trial.eligibility_mask(m, "extreme_poor")
+    poor = trial.eligibility_mask(m, "poor")
+    assert ext.sum() < poor.sum() and not (ext & ~poor).any()
+    assert trial.eligibility_mask(m, "all").all()
+    ceiling = trial.eligibility_mask(m, 1e12)
+    assert ceiling.all()
+    t = trial.assign(m, poor, 0.5, "subdistrict")
+    subs_t = set(m.households.subdistrict[t])
+    subs_c = set(m.households.subdistrict[poor & ~t])
+    assert subs_t and subs_c and not subs_t & subs_c  # whole sub-districts are treated
+    h = trial.assign(m, poor, 0.5, "household")
+    assert abs(h.sum() - 0.5 * poor.sum()) <= 1
+    with pytest.raises(ValueError):
+        trial.eligibility_mask(m, "rich")
+    with pytest.raises(ValueError):
+        sim.run_trial("magic", households=1_000, months=1, reps=1)
+
+
+def test_designs_load():
+    hs = trial.load_design("haushofer_shapiro_2016")
+    assert hs.programme == "cash_transfer" and hs.transfer_relative == 4.5
+    assert hs.schedule == "arms" and hs.duration_months == 9
+    ca = trial.load_design("cahyadi_2020")
+    assert ca.programme == "pkh" and ca.randomise == "subdistrict"
+    with pytest.raises(ValueError):
+        trial.load_design("no_such_study")
+
+
+def test_haushofer_shapiro_2016():
+    """Published: +22% monthly household consumption ~9 months after the first transfer, 95% CI
+    about +12% to +32% (USD 35 PPP, s.e. ~8, on USD 158). Sinergi at full size (20,000
+    households, 10 reps): +15.9% [+14.9, +17.0]. Accepted here: +10% to +32% (the published CI,
+    lower end widened by 2 points for the reduced sample)."""
+    df = sim.run_trial(
+        "cash_transfer",
+        design="haushofer_shapiro_2016",
+        households=10_000,
+        months=9,
+        reps=3,
+        seed=1,
+    )
+    r = _row(df, "consumption_pc", 9)
+    assert 0.10 <= r.effect / r.control_mean <= 0.32
+    # the transfer is spent quickly (buffer stock): month 1 far above month 9
+    assert _row(df, "consumption_pc", 1).effect > 2 * r.effect
+
+
+def test_cahyadi_2020_reduced():
+    """Published: the share of children 7-15 not enrolled roughly halved after six years; no
+    transformative change in consumption. Reduced size: 30 months (two school years)."""
+    df = sim.run_trial("pkh", design="cahyadi_2020", households=10_000, months=30, reps=2, seed=0)
+    r = _row(df, "enrolment_rate", 30)
+    not_enrolled_c, not_enrolled_t = 1 - r.control_mean, 1 - r.treated_mean
+    assert not_enrolled_t < not_enrolled_c
+    c = _row(df, "consumption_pc", 30)
+    assert abs(c.effect / c.control_mean) < 0.2  # no transformative change
+
+
+@pytest.mark.slow
+def test_cahyadi_2020_full(request):
+    """Full row of VALIDATION.md: 72 months, 20,000 households, 5 reps (about 80 s).
+
+    Runs only when selected with ``-m slow``."""
+    if "slow" not in (request.config.getoption("-m") or ""):
+        pytest.skip("full-size validation row: run with -m slow")
+    df = sim.run_trial("pkh", design="cahyadi_2020", households=20_000, months=72, reps=5, seed=0)
+    r = _row(df, "enrolment_rate", 72)
+    ratio = (1 - r.treated_mean) / (1 - r.control_mean)
+    assert 0.15 <= ratio <= 0.65  # documented: 0.28 (published: about 0.5)
+    c = _row(df, "consumption_pc", 72)
+    assert c.ci_low <= 0 <= c.ci_high or abs(c.effect / c.control_mean) < 0.1
+
+
+def test_spillover_calibration_small_injection():
+    """Egger et al. 2022 (calibrated, not validated): ~1.5 rupiah of non-recipient earnings per
+    rupiah injected over 18 months. At small injections the model returns the calibrated 1.5;
+    at 15% of local GDP it returns ~1.2 (docs/VALIDATION.md explains why)."""
+    res = trial.spillover_calibration(households=4_000, months=24, reps=1, injection_share=0.02)
+    assert 1.35 <= res["ratio"] <= 1.55
