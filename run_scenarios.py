@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="small sizes for a smoke run: 2,000 households, 24 months, 3 reps (flags win)",
     )
+    p.add_argument(
+        "--uncertain",
+        action="store_true",
+        help="draw every uncertain parameter (not fixed by --set/--sweep) uniformly in its "
+        "range per replicate, the same draws in every scenario: CIs include parameter "
+        "uncertainty",
+    )
     p.add_argument("--show", action="store_true", help="print each resolved scenario and exit")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument(
@@ -184,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             set=overrides,
             sweep=sweep,
             quick=args.quick,
+            uncertain=args.uncertain,
         )
         if args.show:
             print(batch.show(plan))

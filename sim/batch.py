@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import math
 import multiprocessing
 import os
 import platform
@@ -55,7 +56,15 @@ import pyarrow.parquet as pq
 from sim import report, stats
 from sim.metrics import value_for_money_frames
 from sim.model import PovertyModel
-from sim.scenario import Scenario, ScenarioError, available_scenarios, load_scenario
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    available_scenarios,
+    deep_merge,
+    load_scenario,
+    overrides_to_tree,
+    uncertain_parameters,
+)
 
 RESULTS_FORMAT = 1
 """Version of the results-folder format (run files, index, manifest); bump when it changes."""
@@ -228,12 +237,20 @@ class RunSpec:
         point: Index of the point in ``Plan.points``.
         replicate: Replicate number, 0-based.
         seed: The run's seed (the replicate's, the same at every point).
+        draws: With ``uncertain``: the replicate's drawn parameters, ``((path, value), ...)``;
+            else empty.
+        payload: With ``uncertain``: the run's scenario (the point with the draws applied) as
+            JSON data; else None (the point's payload is run).
+        content_hash: With ``uncertain``: that scenario's content hash; else None.
     """
 
     run_id: str
     point: int
     replicate: int
     seed: int
+    draws: tuple[tuple[str, Any], ...] = ()
+    payload: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    content_hash: str | None = None
 
 
 @dataclass
@@ -251,6 +268,8 @@ class Plan:
         sweep_keys: Swept fields, in order.
         overrides: Overrides applied to every scenario (``--set``, sizes), dotted paths.
         arguments: The normalised arguments (for the default folder name and the manifest).
+        drawn: With ``uncertain``: the parameters drawn per replicate, dotted path mapped to
+            its range ``(low, high)``; empty otherwise.
     """
 
     points: list[Point]
@@ -262,6 +281,12 @@ class Plan:
     sweep_keys: list[str]
     overrides: dict[str, Any]
     arguments: dict[str, Any] = field(default_factory=dict)
+    drawn: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether uncertain parameters are drawn per replicate."""
+        return bool(self.arguments.get("uncertain"))
 
     @property
     def keys(self) -> list[str]:
@@ -289,6 +314,8 @@ class Plan:
         parts = ["+".join(a["scenarios"]) if a["scenarios"] else "all"]
         if a.get("quick"):
             parts.append("quick")
+        if a.get("uncertain"):
+            parts.append("uncertain")
         if a.get("households"):
             parts.append(f"hh{a['households']}")
         if a.get("months"):
@@ -348,6 +375,47 @@ def run_id(content_hash: str, replicate: int, root_seed: int, version: str) -> s
     return _short_hash(blob)
 
 
+UNCERTAIN_STREAM = 0x756E63
+"""Second seed word of the parameter draws (``default_rng([replicate_seed, 0x756E63])``)."""
+
+
+def _is_integer_field(path: str) -> bool:
+    """Whether the scenario field at a dotted path is declared as an integer."""
+    cls: Any = Scenario
+    parts = path.split(".")
+    for part in parts[:-1]:
+        cls = cls.model_fields[part].annotation
+    ann = cls.model_fields[parts[-1]].annotation
+    return ann is int
+
+
+def draw_parameters(
+    seed: int, ranges: Mapping[str, tuple[float, float]]
+) -> tuple[tuple[str, Any], ...]:
+    """One replicate's draws: each parameter uniform within its range.
+
+    The generator is ``numpy.random.default_rng([seed, UNCERTAIN_STREAM])`` and parameters are
+    drawn in sorted path order, so the draws depend only on the replicate's seed and on the
+    set of drawn parameters (the same at every scenario point). Integer fields get integers.
+
+    Args:
+        seed: The replicate's seed.
+        ranges: Dotted path mapped to ``(low, high)``.
+
+    Returns:
+        ``((path, value), ...)`` in sorted path order.
+    """
+    rng = np.random.default_rng([int(seed), UNCERTAIN_STREAM])
+    out = []
+    for path in sorted(ranges):
+        lo, hi = ranges[path]
+        value: Any = float(rng.uniform(lo, hi))
+        if _is_integer_field(path):
+            value = int(min(max(round(value), math.ceil(lo)), math.floor(hi)))
+        out.append((path, value))
+    return tuple(out)
+
+
 def _sinergi_version() -> str:
     import sim  # at call time: sim/__init__ imports this module
 
@@ -388,10 +456,14 @@ def plan_batch(
     set: Mapping[str, Any] | None = None,  # noqa: A002 - the command line's --set
     sweep: Mapping[str, Sequence[Any]] | None = None,
     quick: bool = False,
+    uncertain: bool = False,
 ) -> Plan:
     """Resolve a batch: scenarios, overrides, sweep points, replicate seeds and run ids.
 
-    Arguments are those of :func:`run_batch`. Nothing is run or written.
+    Arguments are those of :func:`run_batch`. Nothing is run or written. With ``uncertain``,
+    every uncertain parameter (``sim.scenario.uncertain_parameters``) not fixed by ``--set``,
+    a size flag or ``--sweep`` is drawn per replicate (:func:`draw_parameters`), the same
+    draws at every point; each run's id then hashes the content of its drawn scenario.
 
     Returns:
         The :class:`Plan`.
@@ -493,11 +565,33 @@ def plan_batch(
         note = f"{note}; " if note else ""
         note += f"only one scenario ({ref}): no comparisons"
 
-    runs = [
-        RunSpec(run_id(p.content_hash, r, root_seed, version), i, r, seeds[r])
-        for i, p in enumerate(points)
-        for r in range(reps_n)
-    ]
+    drawn: dict[str, tuple[float, float]] = {}
+    if uncertain:
+        fixed = {*overrides, *sweep_keys}
+        drawn = {k: info["range"] for k, info in uncertain_parameters().items() if k not in fixed}
+        draws = [draw_parameters(seeds[r], drawn) for r in range(reps_n)]
+        runs = []
+        for i, p in enumerate(points):
+            for r in range(reps_n):
+                data = deep_merge(p.payload, overrides_to_tree(dict(draws[r])))
+                try:
+                    sc = Scenario.model_validate(data)
+                except ValueError as exc:
+                    raise BatchInputError(
+                        f"--uncertain: scenario {p.label}, replicate {r}: the drawn parameters "
+                        f"are invalid ({' '.join(str(exc).split())})"
+                    ) from None
+                h = sc.content_hash()
+                payload = sc.model_dump(mode="json")
+                runs.append(
+                    RunSpec(run_id(h, r, root_seed, version), i, r, seeds[r], draws[r], payload, h)
+                )
+    else:
+        runs = [
+            RunSpec(run_id(p.content_hash, r, root_seed, version), i, r, seeds[r])
+            for i, p in enumerate(points)
+            for r in range(reps_n)
+        ]
     arguments = {
         "scenarios": [Path(n).stem if n.endswith(".toml") else Path(n).name for n in scenarios]
         if scenarios
@@ -511,7 +605,9 @@ def plan_batch(
         "sweep": {k: v for k, v in sweep_items},
         "quick": bool(quick),
     }
-    return Plan(points, runs, reps_n, root_seed, ref, note, sweep_keys, overrides, arguments)
+    if uncertain:  # absent otherwise: batches without it keep their manifest and folder name
+        arguments["uncertain"] = True
+    return Plan(points, runs, reps_n, root_seed, ref, note, sweep_keys, overrides, arguments, drawn)
 
 
 def show(plan: Plan) -> str:
@@ -865,6 +961,11 @@ def _check_folder(out: Path, plan: Plan, version: str) -> dict[str, Any] | None:
             f"--out {out}: was written by Sinergi {old_version}, this is {version}; "
             "use another --out"
         )
+    if bool(old.get("parameter_uncertainty")) != plan.uncertain:
+        held = "with" if old.get("parameter_uncertainty") else "without"
+        raise BatchInputError(
+            f"--out {out}: holds a batch {held} --uncertain; match it or use another --out"
+        )
     return old
 
 
@@ -884,6 +985,7 @@ def _index_frame(
             "content_hash": p.content_hash,
         }
         row.update({k: v for k, v in p.sweep})
+        row.update({f"draw.{k}": v for k, v in spec.draws})
         row.update(
             replicate=spec.replicate,
             seed=spec.seed,
@@ -961,6 +1063,20 @@ def _manifest(
         "finished": None,
         "status": "running",
         "history": history,
+        **(
+            {
+                "parameter_uncertainty": True,
+                "drawn_parameters": [
+                    {"parameter": k, "range": list(v), "column": f"draw.{k}"}
+                    for k, v in plan.drawn.items()
+                ],
+                "parameter_draws": "uniform within each range, per replicate, from "
+                "numpy.random.default_rng([replicate seed, 0x756E63]) in sorted parameter "
+                "order; the same draws at every scenario point",
+            }
+            if plan.uncertain
+            else {}
+        ),
     }
 
 
@@ -1166,10 +1282,12 @@ def execute_batch(
             for rid in missing:
                 spec = first_spec[rid]
                 p = points[spec.point]
+                content_hash = spec.content_hash or p.content_hash
+                drawn = {"draws": dict(spec.draws)} if spec.payload is not None else {}
                 yield {
                     "run_id": rid,
-                    "scenario": p.payload,
-                    "content_hash": p.content_hash,
+                    "scenario": spec.payload if spec.payload is not None else p.payload,
+                    "content_hash": content_hash,
                     "seed": spec.seed,
                     "sinergi_version": version,
                     "check": check,
@@ -1178,11 +1296,12 @@ def execute_batch(
                         "run_id": rid,
                         "scenario": p.scenario,
                         "sweep": dict(p.sweep),
-                        "content_hash": p.content_hash,
+                        "content_hash": content_hash,
                         "replicate": spec.replicate,
                         "seed": spec.seed,
                         "root_seed": plan.root_seed,
                         "sinergi_version": version,
+                        **drawn,
                     },
                 }
 
@@ -1283,6 +1402,7 @@ def run_batch(
     progress: bool = True,
     check: bool = False,
     lang: str = "en",
+    uncertain: bool = False,
 ) -> Path:
     """Run scenarios x sweep points x replicates and write the results folder.
 
@@ -1306,6 +1426,9 @@ def run_batch(
         progress: Show a progress bar and messages.
         check: Check the model's invariants every month (``sim.invariants``).
         lang: Language of the report: ``"en"`` (English) or ``"id"`` (Bahasa Indonesia).
+        uncertain: Draw every uncertain parameter not fixed by ``set``, a size or ``sweep``
+            uniformly within its range per replicate (the same draws at every point), so that
+            CIs include parameter uncertainty.
 
     Returns:
         The results folder (read it with :func:`load_results`).
@@ -1327,6 +1450,7 @@ def run_batch(
         set=set,
         sweep=sweep,
         quick=quick,
+        uncertain=uncertain,
     )
     call = {
         k: v
@@ -1345,6 +1469,7 @@ def run_batch(
             "quick": quick or None,
             "check": check or None,
             "lang": lang if lang != "en" else None,
+            "uncertain": uncertain or None,
         }.items()
         if v is not None
     }

@@ -483,3 +483,102 @@ def test_public_api():
     import sim
 
     assert sim.run_batch is batch.run_batch and sim.load_results is batch.load_results
+
+
+# --------------------------------------------------------------------------------------------
+# --uncertain: parameters drawn per replicate
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def uncertain(tmp_path_factory, faster_growth) -> Path:
+    """2 scenarios x 2 replicates with parameters drawn per replicate; trap strength fixed."""
+    out = tmp_path_factory.mktemp("uncertain") / "out"
+    return batch.run_batch(
+        ["no_programs", str(faster_growth)],
+        reps=2,
+        **TINY,
+        set={"assets.trap_strength": 0.5},
+        workers=1,
+        out=out,
+        progress=False,
+        uncertain=True,
+    )
+
+
+def test_uncertain_draws_are_paired_within_ranges_and_skip_fixed_fields(uncertain):
+    from sim.scenario import uncertain_parameters
+
+    res = batch.load_results(uncertain)
+    ranges = uncertain_parameters()
+    draw_cols = sorted(c for c in res.runs.columns if c.startswith("draw."))
+    assert draw_cols == sorted(f"draw.{k}" for k in ranges if k != "assets.trap_strength")
+    runs = res.runs.sort_values(["replicate", "scenario"])
+    for _, g in runs.groupby("replicate"):  # the same draws in both scenarios
+        assert len(g) == 2
+        assert (g[draw_cols].nunique() == 1).all()
+    by_rep = runs.drop_duplicates("replicate").set_index("replicate")[draw_cols]
+    assert (by_rep.loc[0] != by_rep.loc[1]).all()  # replicates draw different values
+    for col in draw_cols:
+        lo, hi = ranges[col.removeprefix("draw.")]["range"]
+        assert res.runs[col].between(lo, hi).all()
+    # each run computed its drawn scenario; the stored scenario file is the undrawn point
+    for row in res.runs.to_dict("records"):
+        prov = batch.read_provenance(uncertain / row["file"])
+        assert prov["draws"] == {c.removeprefix("draw."): row[c] for c in draw_cols}
+        assert prov["content_hash"] != row["content_hash"]
+        point = json.loads((uncertain / "scenarios" / f"{row['content_hash']}.json").read_text())
+        assert point["assets"]["trap_strength"] == 0.5
+        assert point["donors"]["elasticity"] == 0.3  # the default, not a draw
+
+
+def test_uncertain_manifest_report_and_resume(uncertain, faster_growth):
+    manifest = json.loads((uncertain / "manifest.json").read_text())
+    assert manifest["parameter_uncertainty"] is True
+    drawn = {d["parameter"]: d["range"] for d in manifest["drawn_parameters"]}
+    assert "assets.trap_strength" not in drawn and drawn["donors.elasticity"] == [0.0, 1.0]
+    assert "parameter uncertainty" in (uncertain / "report.md").read_text()
+    before = {p.name: p.stat().st_mtime_ns for p in (uncertain / "runs").iterdir()}
+    batch.run_batch(
+        ["no_programs", str(faster_growth)],
+        reps=2,
+        **TINY,
+        set={"assets.trap_strength": 0.5},
+        workers=1,
+        out=uncertain,
+        progress=False,
+        uncertain=True,
+    )
+    manifest = json.loads((uncertain / "manifest.json").read_text())
+    assert manifest["runs"] == {"total": 4, "reused": 4, "computed": 0}
+    assert {p.name: p.stat().st_mtime_ns for p in (uncertain / "runs").iterdir()} == before
+    with pytest.raises(batch.BatchInputError, match="--uncertain"):  # no mixing in one folder
+        batch.run_batch(["no_programs"], reps=2, **TINY, workers=1, out=uncertain, progress=False)
+
+
+def test_without_uncertain_run_ids_and_manifest_are_unchanged(uncertain, serial, faster_growth):
+    args = (["no_programs", str(faster_growth)],)
+    plain = batch.plan_batch(*args, reps=2, **TINY)
+    assert plain.drawn == {} and all(not r.draws and r.payload is None for r in plain.runs)
+    version = batch._sinergi_version()
+    expected = [
+        batch.run_id(plain.points[r.point].content_hash, r.replicate, plain.root_seed, version)
+        for r in plain.runs
+    ]
+    assert [r.run_id for r in plain.runs] == expected
+    assert sorted(batch.load_results(serial).runs["run_id"]) == sorted(expected)
+    assert "parameter_uncertainty" not in json.loads((serial / "manifest.json").read_text())
+    drawn = batch.plan_batch(*args, reps=2, **TINY, uncertain=True)
+    assert not set(drawn.unique_run_ids) & set(plain.unique_run_ids)
+    assert plain.default_out() != drawn.default_out()
+
+
+def test_uncertain_flag_on_the_command_line(faster_growth, tmp_path):
+    out = tmp_path / "cli"
+    rc = CLI.main(
+        ["no_programs", "--uncertain", "--reps", "1", "--households", "1000", "--months", "3",
+         "--workers", "1", "--no-progress", "--out", str(out)]
+    )  # fmt: skip
+    assert rc == 0
+    assert json.loads((out / "manifest.json").read_text())["parameter_uncertainty"] is True
+    assert any(c.startswith("draw.") for c in pd.read_parquet(out / "runs.parquet").columns)
