@@ -30,6 +30,8 @@ Each writes a CSV, a markdown table and a PNG into ``DIR``.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures as cf
+import multiprocessing
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -135,15 +137,47 @@ def evaluate(
 
 
 def _run_matrix(
-    names: Sequence[str], X: np.ndarray, seed: int, households: int, months: int
+    names: Sequence[str],
+    X: np.ndarray,
+    seed: int,
+    households: int,
+    months: int,
+    workers: int = 1,
+    progress: bool = False,
 ) -> dict[str, np.ndarray]:
-    """Outcomes for each row of the sample matrix; every row uses the same seed (paired)."""
+    """Outcomes for each row of the sample matrix; every row uses the same seed (paired).
+
+    With ``workers > 1`` the rows run in that many spawned processes; each row is a pure
+    function of (values, seed, households, months), so the result is identical to the serial
+    one, row for row.
+    """
     out = {k: np.empty(X.shape[0]) for k in OUTCOMES}
-    for i, row in enumerate(X):
-        res = evaluate(dict(zip(names, row, strict=True)), seed, households, months)
-        for k in OUTCOMES:
-            out[k][i] = res[k]
+    points = [dict(zip(names, map(float, row), strict=True)) for row in X]
+    args = [(p, seed, households, months) for p in points]
+    if workers <= 1:
+        results: Iterable[dict[str, float]] = (evaluate(*a) for a in args)
+        pool = None
+    else:
+        ctx = multiprocessing.get_context("spawn")  # as sim.batch: same on every platform
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        chunk = max(1, min(16, len(args) // (4 * workers)))
+        results = pool.map(_evaluate_args, args, chunksize=chunk)
+    try:
+        if progress:
+            from tqdm import tqdm
+
+            results = tqdm(results, total=len(args), unit="point", file=sys.stderr)
+        for i, res in enumerate(results):
+            for k in OUTCOMES:
+                out[k][i] = res[k]
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return out
+
+
+def _evaluate_args(args: tuple[dict[str, float], int, int, int]) -> dict[str, float]:
+    return evaluate(*args)
 
 
 def morris(
@@ -153,6 +187,8 @@ def morris(
     seed: int = 0,
     names: Sequence[str] | None = None,
     levels: int = 4,
+    workers: int = 1,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Morris elementary-effects screening of the headline outcomes.
 
@@ -165,7 +201,7 @@ def morris(
 
     prob = problem(names)
     X = morris_sample.sample(prob, trajectories, num_levels=levels, seed=seed)
-    Y = _run_matrix(prob["names"], X, seed, households, months)
+    Y = _run_matrix(prob["names"], X, seed, households, months, workers, progress)
     frames = []
     for k in OUTCOMES:
         res = morris_analyze.analyze(prob, X, Y[k], num_levels=levels, seed=seed)
@@ -195,6 +231,8 @@ def sobol(
     months: int = 24,
     seed: int = 0,
     names: Sequence[str] | None = None,
+    workers: int = 1,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Sobol first-order and total indices (with bootstrap 95% CIs) of the headline outcomes.
 
@@ -206,7 +244,7 @@ def sobol(
 
     prob = problem(names)
     X = sobol_sample.sample(prob, samples, calc_second_order=False, seed=seed)
-    Y = _run_matrix(prob["names"], X, seed, households, months)
+    Y = _run_matrix(prob["names"], X, seed, households, months, workers, progress)
     frames = []
     for k in OUTCOMES:
         res = sobol_analyze.analyze(prob, Y[k], calc_second_order=False, seed=seed)
@@ -469,14 +507,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="map: comma-separated forms of cooperation to compare",
     )
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--workers", type=int, default=1, help="morris/sobol: processes (results identical)"
+    )
+    ap.add_argument("--progress", action="store_true", help="morris/sobol: progress bar")
     ap.add_argument("--out", type=Path, default=Path("results/sensitivity"))
     a = ap.parse_args(argv)
     names = a.params.split(",") if a.params else None
     if a.method == "morris":
-        df = morris(a.trajectories, a.households, a.months, a.seed, names)
+        df = morris(
+            a.trajectories,
+            a.households,
+            a.months,
+            a.seed,
+            names,
+            workers=a.workers,
+            progress=a.progress,
+        )
         paths = write_ranked(df, a.out, "morris", "mu_star", "mu_star_conf")
     elif a.method == "sobol":
-        df = sobol(a.samples, a.households, a.months, a.seed, names)
+        df = sobol(
+            a.samples,
+            a.households,
+            a.months,
+            a.seed,
+            names,
+            workers=a.workers,
+            progress=a.progress,
+        )
         paths = write_ranked(df, a.out, "sobol", "ST", "ST_conf")
     else:
         scen = tuple(a.scenarios.split(","))
