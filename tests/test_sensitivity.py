@@ -95,6 +95,15 @@ def test_parallel_matrix_equals_serial_row_for_row():
     assert len({round(v, 15) for v in serial["p1_final"]}) > 1  # the rows really differ
 
 
+def test_synergy_outcome_carries_the_alliance_and_knowledge_parameters():
+    k = "cooperation.knowledge.learning_rate"
+    lo, hi = S.factors([k])[k]["range"]
+    a = S.evaluate({k: lo}, 3, households=400, months=12)
+    b = S.evaluate({k: hi}, 3, households=400, months=12)
+    assert a["synergy_minus_competition_p1"] != b["synergy_minus_competition_p1"]
+    assert a["pooled_minus_competition_p1"] == b["pooled_minus_competition_p1"]
+
+
 def test_cooperation_map_and_figure(tmp_path):
     df = S.cooperation_map(
         grid=2, seeds=2, scenarios=("competition", "pooled_funding"), seed=0, **TINY
