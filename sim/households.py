@@ -23,6 +23,7 @@ from scipy import special, stats
 
 from sim.randomness import Streams
 from sim.scenario import Scenario
+from sim.sorting import stable_argsort
 
 MAX_MEMBERS = 14
 
@@ -225,7 +226,7 @@ def _rank_within(
     """Select the lowest ``values`` among ``mask`` until their weight reaches ``share`` of all."""
     total = weights.sum()
     idx = np.flatnonzero(mask)
-    order = idx[np.argsort(values[idx], kind="stable")]
+    order = idx[stable_argsort(values[idx])]  # = np.argsort(kind="stable"), faster
     cum = np.cumsum(weights[order])
     chosen = order[cum <= share * total]
     out = np.zeros(values.shape[0], dtype=bool)

@@ -136,6 +136,7 @@ class Sector:
         self._divide_areas()
         self.history: list[dict[str, np.ndarray]] = []
         self.injected = np.zeros(sc.population.subdistricts)
+        self._view_cache: dict | None = None  # views of sharing groups within one round
 
     # ----------------------------------------------------------------------------------------
     @property
@@ -250,6 +251,7 @@ class Sector:
         if (m - 1) % ENROLMENT_INTERVAL == 0:
             for inst in self.institutions:
                 self._enrol(m, inst)
+            self._view_cache = None  # households change before the next round
         self._deliver(m, effects)
         L.close_month(m)
         return effects, self.injected
@@ -377,16 +379,32 @@ class Sector:
         combined with the government registry when it has access (precision-weighted; the
         registry's PMT error is ``registry.noise_sd`` but its scores are as old as its last
         update).
+
+        Institutions that share lists see the same pooled survey: within one enrolment round
+        (households do not change between the institutions' enrolments) the view of a sharing
+        group is computed once and reused, with the same draws and the same arithmetic as if
+        each member recomputed it (so results do not depend on the reuse).
         """
         hh = self.model.households
-        truth = np.log(np.maximum(hh.consumption_pc, F32(1)))
         sharing = self._sharing(inst)
+        access = self._registry_access(inst)
+        cache = self._view_cache
+        if cache is None or cache["month"] != m:
+            cache = self._view_cache = {"month": m, "views": {}}
+        key: tuple | None = None
+        if sharing != "private":
+            group = self._group(inst, by_theme=sharing == "theme")
+            key = (sharing, tuple(j.row for j in group), access)
+            if key in cache["views"]:
+                return cache["views"][key]
+        if "truth" not in cache:
+            cache["truth"] = np.log(np.maximum(hh.consumption_pc, F32(1)))
+        truth = cache["truth"]
         if sharing == "private":
             noise = self.model.streams.normal(f"survey.{inst.spec.name}", m, hh.n)
             own = truth + F32(inst.spec.targeting_noise) * noise
             own_var = np.full(hh.n, F32(inst.spec.targeting_noise) ** 2)
         else:
-            group = self._group(inst, by_theme=sharing == "theme")
             total = np.zeros(hh.n, dtype=F32)
             var = np.zeros(hh.n, dtype=F32)
             count = np.zeros(hh.n, dtype=F32)
@@ -400,11 +418,15 @@ class Sector:
             count = np.maximum(count, F32(1))
             own = truth + total / count
             own_var = var / (count * count)
-        if not self._registry_access(inst):
-            return own
-        reg_var = F32(self.sc.government.registry.noise_sd) ** 2
-        weight = reg_var / (reg_var + np.maximum(own_var, F32(1e-6)))  # weight on own survey
-        return weight * own + (F32(1) - weight) * hh.registry_score
+        if not access:
+            view = own
+        else:
+            reg_var = F32(self.sc.government.registry.noise_sd) ** 2
+            weight = reg_var / (reg_var + np.maximum(own_var, F32(1e-6)))  # weight on own survey
+            view = weight * own + (F32(1) - weight) * hh.registry_score
+        if key is not None:
+            cache["views"][key] = view
+        return view
 
     def _excluded(self, inst: SocialInstitution) -> np.ndarray:
         """Households this institution may not enrol (already served, by what it can see)."""

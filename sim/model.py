@@ -44,6 +44,7 @@ from sim.invariants import check_month
 from sim.ledger import SPENT
 from sim.randomness import Streams
 from sim.scenario import Scenario
+from sim.sorting import stable_argsort
 
 F32 = np.float32
 
@@ -274,11 +275,12 @@ class PovertyModel(mesa.Model):
         row: dict[str, Any] = {"month": self.month}
         s = metrics.poverty_summary(y, z, weights=w)
         row.update(p0=s["p0"], p1=s["p1"], p2=s["p2"], watts=s["watts"])
+        # stable_argsort is np.argsort(kind="stable") exactly, faster (sim.sorting)
         if self._gini_order is None:
-            self._gini_order = np.argsort(y, kind="stable")
-        else:  # last month's order is nearly sorted: the re-sort is cheap
+            self._gini_order = stable_argsort(y)
+        else:  # ties keep last month's order
             o = self._gini_order
-            self._gini_order = o[np.argsort(y[o], kind="stable")]
+            self._gini_order = o[stable_argsort(y[o])]
         row["gini"] = metrics.gini(y, weights=w, order=self._gini_order)
         row["mean_consumption"] = float(np.average(y, weights=w))
         for area, mask in (("urban", hh.urban), ("rural", ~hh.urban)):
@@ -289,7 +291,10 @@ class PovertyModel(mesa.Model):
                     sa["p1"],
                     sa["p2"],
                 )
-                row[f"gini_{area}"] = metrics.gini(y[mask], weights=w[mask])
+                y_area = y[mask]
+                row[f"gini_{area}"] = metrics.gini(
+                    y_area, weights=w[mask], order=stable_argsort(y_area)
+                )
             else:
                 row[f"p0_{area}"] = row[f"p1_{area}"] = row[f"p2_{area}"] = np.nan
                 row[f"gini_{area}"] = np.nan
