@@ -353,6 +353,25 @@ def write_ranked(df: pd.DataFrame, out: Path, kind: str, value: str, conf: str) 
     csv, md, png = out / f"{kind}.csv", out / f"{kind}.md", out / f"{kind}.png"
     df.to_csv(csv, index=False)
     md.write_text(f"# {kind} sensitivity (ranked by {value})\n\n" + _markdown(df))
+    fig = plot_ranked(df, value, conf)
+    fig.savefig(png, dpi=120)
+    plt.close(fig)
+    return [csv, md, png]
+
+
+def plot_ranked(df: pd.DataFrame, value: str, conf: str) -> Any:
+    """One horizontal bar chart per outcome: ``value`` (e.g. ``mu_star``, ``ST``) +- ``conf``.
+
+    Args:
+        df: A table from ``morris`` or ``sobol`` (or its CSV read back).
+        value: Column to plot.
+        conf: Column with the 95% CI half-width.
+
+    Returns:
+        The matplotlib figure.
+    """
+    import matplotlib.pyplot as plt
+
     outcomes = list(dict.fromkeys(df["outcome"]))
     fig, axes = plt.subplots(1, len(outcomes), figsize=(5 * len(outcomes), 6), squeeze=False)
     for ax, o in zip(axes[0], outcomes, strict=True):
@@ -362,9 +381,7 @@ def write_ranked(df: pd.DataFrame, out: Path, kind: str, value: str, conf: str) 
         ax.set_xlabel(value)
         ax.tick_params(axis="y", labelsize=7)
     fig.tight_layout()
-    fig.savefig(png, dpi=120)
-    plt.close(fig)
-    return [csv, md, png]
+    return fig
 
 
 def write_map(df: pd.DataFrame, out: Path) -> list[Path]:
