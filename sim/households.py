@@ -26,6 +26,8 @@ from sim.scenario import Scenario
 from sim.sorting import stable_argsort
 
 MAX_MEMBERS = 14
+SYNTH_BLOCK = 65_536
+"""Rows of households drawn at a time where set-up draws several numbers per household."""
 
 
 @dataclass
@@ -350,12 +352,18 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     e0 = streams.normal("synth.persistent", m0, n).astype(np.float64) * np.sqrt(var_e)
     latent = sd_perm * xi + e0
 
-    # --- members, poorer households larger
-    u_slots = streams.generator("synth.members", m0).random((n, MAX_MEMBERS + 1))
+    # --- members, poorer households larger. The (n, 15) uniforms are drawn and used in blocks
+    # of rows: the same sequence as one (n, 15) draw, without holding it all (120 B/household)
     mean_size = np.where(urban, pop.members_mean_urban, pop.members_mean_rural)
-    n_young, n_school, n_adult, n_elderly = _draw_members(
-        xi, mean_size, pop.size_poverty_gradient, u_slots
-    )
+    members_gen = streams.generator("synth.members", m0)
+    n_young, n_school, n_adult, n_elderly = (np.empty(n, dtype=np.int8) for _ in range(4))
+    for lo in range(0, n, SYNTH_BLOCK):
+        hi = min(lo + SYNTH_BLOCK, n)
+        u_slots = members_gen.random((hi - lo, MAX_MEMBERS + 1))
+        (n_young[lo:hi], n_school[lo:hi], n_adult[lo:hi], n_elderly[lo:hi]) = _draw_members(
+            xi[lo:hi], mean_size[lo:hi], pop.size_poverty_gradient, u_slots
+        )
+    del u_slots, mean_size, members_gen
     members = (n_young.astype(np.int16) + n_school + n_adult + n_elderly).astype(np.int16)
 
     # --- per-capita consumption by person-weighted rank within each area (exact calibration)
@@ -369,6 +377,7 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
         rank[mask] = u
         cons_pc[mask] = gb2_ppf(u, d.a, d.scale, d.p, d.q)
     consumption = (cons_pc * members).astype(np.float32)
+    del cons_pc  # set-up's peak memory is what limits the size of a run: free as we go
 
     # --- weights: urban share of persons exact, total households represented exact
     p_u = members[urban].sum(dtype=np.float64)
@@ -398,12 +407,14 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
         count = max(count, 1)
         order = idx[np.argsort(geo[idx], kind="stable")]
         sub[order] = first + (np.arange(idx.size) * count // idx.size)
+    del geo, latent, sd_latent
 
     # --- schooling of adults (years): Indonesian adults average ~8.8 years (BPS 2024), urban
     # ~10, rural ~7.5, rising with income
     base_school = np.where(urban, 10.0, 7.5)
     school_noise = streams.normal("synth.schooling", m0, n)
     adult_schooling = np.clip(base_school + 2.2 * xi + 2.0 * school_noise, 0, 18).astype(np.float32)
+    del base_school, school_noise
     child_schooling = np.zeros(n, dtype=np.float32)  # set from enrolment below
 
     hh = Households(
@@ -442,6 +453,7 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     # --- government programmes through the registry; contributory insurance
     refresh_registry(sc, hh, streams, m0)
     target_government_programmes(sc, hh)
+    del xi, e0, sd_perm
     hh.jkn_contributory[:] = contributory_insurance(sc, rank, streams.uniform("synth.jkn", m0, n))
     hh.insured[:] = hh.pbi | hh.jkn_contributory
 
@@ -458,6 +470,7 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     # --- enterprise technology: richer households more often run the improved technology
     u_tech = streams.uniform("synth.technology", m0, n)
     wants_high = u_tech < sc.assets.high_tech_share_top * rank**2
+    del u_tech, rank, p_enrol
     hh.latent_base[:] = latent_log_quantile(sc, hh.urban, hh.latent_permanent + hh.persistent_shock)
     dynamics.back_out_incomes(sc, hh, wants_high)
     return hh

@@ -202,6 +202,12 @@ class PovertyModel(mesa.Model):
         conditioned = dynamics.schooling_condition(sc, hh) | effects.conditioned
         dynamics.schooling(sc, hh, s, m, conditioned)
 
+        # the month's household-length temporaries are not needed any more: free them before
+        # the recording, where the step's memory peaks
+        del effects, transitory, covariate, oop, oop_expected, ill, recipients, labour_perm
+        del labour, assets_income_normal, assets_income, spill, transfers, invest, disposable
+        del permanent, share_enrolled, conditioned
+
         # 8. rolling registry verification; quarterly re-targeting of government programmes
         reg = sc.government.registry
         refresh_registry(sc, hh, s, m, share=1.0 / reg.update_months)

@@ -83,23 +83,55 @@ def binomial_from_uniform(trials: np.ndarray, p: np.ndarray | float, u: np.ndarr
 
     The count is the number of k < trials with CDF(k) <= u; the loop runs over k up to the
     largest number of trials present (household member counts: at most a few tens) and stops
-    as soon as every element is resolved.
+    as soon as every element is resolved. Only the elements still unresolved after P(X = 0) are
+    carried through the loop, and a scalar ``p`` takes P(X = 0) = q**trials from a table of the
+    few trial counts present; every element's arithmetic is the same as over the full arrays.
     """
     t = np.asarray(trials).astype(np.int16)
-    p = np.clip(np.broadcast_to(np.asarray(p, dtype=np.float64), t.shape), 0.0, 1.0)
-    q = 1.0 - p
     out = np.zeros(t.shape, dtype=np.int16)
-    pmf = q ** t.astype(np.float64)  # P(X = 0)
+    if np.ndim(p) == 0:
+        p_s = min(max(float(p), 0.0), 1.0)
+        if p_s >= 1.0:  # certain: every trial succeeds
+            out[:] = t
+            return out
+        if t.size == 0:
+            return out
+        lo, hi = int(t.min()), int(t.max())
+        # q**t with the same ufunc over contiguous float64 arrays as the elementwise form
+        q_tab = np.full(hi - lo + 1, 1.0 - p_s) ** np.arange(lo, hi + 1, dtype=np.float64)
+        pmf0 = q_tab[t - np.int16(lo)]
+        idx = np.flatnonzero((u >= pmf0) & (t > 0))
+        if idx.size == 0:
+            return out
+        ts, us, pmf = t[idx], u[idx], pmf0[idx]
+        q = 1.0 - p_s
+        ratio: np.ndarray | float = p_s / q if q > 0 else 0.0
+    else:
+        # elements with no trials stay at 0 (or at t when certain, the same): work on the rest
+        live = np.flatnonzero(t)
+        t_l = t[live]
+        p_l = np.asarray(p)
+        p_l = p_l[live] if p_l.shape == t.shape else np.broadcast_to(p_l, t.shape)[live]
+        p_a = np.clip(p_l.astype(np.float64), 0.0, 1.0)
+        q_a = 1.0 - p_a
+        pmf0 = q_a ** t_l.astype(np.float64)  # P(X = 0)
+        certain = p_a >= 1.0
+        out[live[certain]] = t_l[certain]
+        sel = np.flatnonzero((u[live] >= pmf0) & (t_l > 0) & ~certain)
+        if sel.size == 0:
+            return out
+        idx = live[sel]
+        ts, us, pmf = t_l[sel], u[idx], pmf0[sel]
+        ratio = np.divide(p_a[sel], q_a[sel], out=np.zeros(sel.size), where=q_a[sel] > 0)
     cdf = pmf.copy()
-    certain = p >= 1.0
-    out[certain] = t[certain]
-    open_ = (u >= cdf) & (t > 0) & ~certain
-    ratio = np.divide(p, q, out=np.zeros_like(p), where=q > 0)
+    count = np.zeros(idx.size, dtype=np.int16)
+    open_ = np.ones(idx.size, dtype=bool)
     k = 0
     while open_.any():
-        out += open_
+        count += open_
         k += 1
-        pmf = pmf * np.maximum(t - k + 1, 0) / k * ratio
+        pmf = pmf * np.maximum(ts - k + 1, 0) / k * ratio
         cdf = cdf + pmf
-        open_ &= (u >= cdf) & (t > k)
+        open_ &= (us >= cdf) & (ts > k)
+    out[idx] = count
     return out
