@@ -556,11 +556,21 @@ def back_out_incomes(sc: Scenario, hh: Households, wants_high: np.ndarray) -> No
             if not short.any() or hi.max() > 1e15:
                 break
             hi[short] *= 10
+        # 80 halvings. Only households that may use the improved technology (high_possible)
+        # need k_high (it is used nowhere else), and a bracket that has shrunk to adjacent
+        # floats no longer moves: iterate on the open brackets of those households only (the
+        # same arithmetic per household as over all of them)
+        open_ = np.flatnonzero(high_possible)
         for _ in range(80):
-            mid = 0.5 * (lo + hi)
-            below = consumption_at(mid) < net_needed
-            lo = np.where(below, mid, lo)
-            hi = np.where(below, hi, mid)
+            lo_o, hi_o = lo[open_], hi[open_]
+            mid = 0.5 * (lo_o + hi_o)
+            below = consumption_at(mid) < net_needed[open_]
+            lo[open_] = np.where(below, mid, lo_o)
+            hi[open_] = np.where(below, hi_o, mid)
+            moved = (mid != lo_o) & (mid != hi_o)
+            open_ = open_[moved]
+            if open_.size == 0:
+                break
         k_high = 0.5 * (lo + hi)
         lab_high = (delta * k_high - sigma * high_tech_income(sc, k_high)) / iota
         high_possible &= high_tech_income(sc, k_high) >= r_low * k_high

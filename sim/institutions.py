@@ -646,8 +646,18 @@ class Sector:
         )
 
     # ----------------------------------------------------------------------------------------
-    def reach_figures(self, hh: Households, lines: np.ndarray) -> dict[str, float]:
-        """Coverage, targeting errors and duplicates this month (persons and households)."""
+    def reach_figures(
+        self,
+        hh: Households,
+        lines: np.ndarray,
+        consumption_pc: np.ndarray | None = None,
+        persons: np.ndarray | None = None,
+    ) -> dict[str, float]:
+        """Coverage, targeting errors and duplicates this month (persons and households).
+
+        ``consumption_pc`` and ``persons`` may pass ``hh.consumption_pc`` and ``hh.persons``
+        already computed this month (the same numbers, not recomputed).
+        """
         n_inst = len(self.institutions)
         out = {
             "coverage_poor": 0.0,
@@ -662,8 +672,10 @@ class Sector:
         w = hh.weight.astype(np.float64)
         active = self.months_left > 0
         any_ngo = active.any(axis=0)
-        poor = hh.consumption_pc < lines
-        persons = hh.persons
+        y = hh.consumption_pc if consumption_pc is None else consumption_pc
+        poor = y < lines
+        if persons is None:
+            persons = hh.persons
         out["coverage_poor"] = float(persons[poor & any_ngo].sum() / max(persons[poor].sum(), 1e-9))
         enrolments = float((active * w).sum())
         out["beneficiaries"] = float(w[any_ngo].sum())
@@ -676,11 +688,11 @@ class Sector:
             area = np.zeros(self.sc.population.subdistricts, dtype=bool)
             for r in rows:
                 area |= self.institutions[r].area
-            elig = programs.eligible(self.sc, kind, hh, lines) & area[hh.subdistrict]
+            elig = programs.eligible(self.sc, kind, hh, lines, y) & area[hh.subdistrict]
             served = active[rows].any(axis=0)
             eligible_total += float(w[elig].sum())
             excluded += float(w[elig & ~served].sum())
-            count = active[rows].sum(axis=0)
+            count = active[rows].sum(axis=0, dtype=np.uint16)  # institutions, not households
             out["duplicate_enrolments"] += float(w[count >= 2].sum())
             out["duplicate_ngo_gov"] += float(
                 w[(count >= 1) & programs.government_same_kind(kind, hh)].sum()

@@ -275,9 +275,10 @@ class PovertyModel(mesa.Model):
     def _record(self, flows: bool | None) -> None:
         hh = self.households
         sc = self.config
-        y = hh.consumption_pc
+        members = hh.members  # computed once: hh.consumption_pc and hh.persons, same numbers
+        y = hh.consumption / members
         z = self.lines
-        w = hh.persons
+        w = members * hh.weight.astype(np.float64)
         row: dict[str, Any] = {"month": self.month}
         s = metrics.poverty_summary(y, z, weights=w)
         row.update(p0=s["p0"], p1=s["p1"], p2=s["p2"], watts=s["watts"])
@@ -287,7 +288,7 @@ class PovertyModel(mesa.Model):
         else:  # ties keep last month's order
             o = self._gini_order
             self._gini_order = o[stable_argsort(y[o])]
-        row["gini"] = metrics.gini(y, weights=w, order=self._gini_order)
+        row["gini"] = metrics.gini(y, weights=w, order=self._gini_order, check_order=False)
         row["mean_consumption"] = float(np.average(y, weights=w))
         for area, mask in (("urban", hh.urban), ("rural", ~hh.urban)):
             if mask.any():
@@ -297,15 +298,12 @@ class PovertyModel(mesa.Model):
                     sa["p1"],
                     sa["p2"],
                 )
-                y_area = y[mask]
-                row[f"gini_{area}"] = metrics.gini(
-                    y_area, weights=w[mask], order=stable_argsort(y_area)
-                )
+                row[f"gini_{area}"] = metrics.gini(y[mask], weights=w[mask])
             else:
                 row[f"p0_{area}"] = row[f"p1_{area}"] = row[f"p2_{area}"] = np.nan
                 row[f"gini_{area}"] = np.nan
         theta = sc.measurement.equivalence_elasticity
-        y_eq = hh.consumption / hh.members.astype(F32) ** F32(theta)
+        y_eq = hh.consumption / members.astype(F32) ** F32(theta)
         row["p0_equivalence"] = metrics.fgt(y_eq, self._eq_lines, 0, weights=w)
         h_, a_, m0 = metrics.alkire_foster(self.mpi_deprivations(), MPI_K, weights=w)
         row.update(mpi_h=h_, mpi_a=a_, mpi_m0=m0)
@@ -313,9 +311,11 @@ class PovertyModel(mesa.Model):
         if flows:
             exited = self._was_poor & ~poor
             entered = ~self._was_poor & poor
-            hh.months_out[:] = np.where(
-                poor, -1, np.where(exited, 0, np.where(hh.months_out >= 0, hh.months_out + 1, -1))
-            )
+            # -1 when poor, 0 on exit, else one more month out (-1 stays -1), in place
+            months_out = hh.months_out
+            np.add(months_out, 1, out=months_out, where=months_out >= 0)
+            months_out[exited] = 0
+            months_out[poor] = -1
             row["persons_exited"] = float(w[exited].sum())
             row["persons_entered"] = float(w[entered].sum())
             row["exits_lasting_12m"] = float(w[hh.months_out == 12].sum())
@@ -324,7 +324,7 @@ class PovertyModel(mesa.Model):
         self._was_poor = poor
         row["persons"] = float(w.sum())
         row["persons_poor"] = float(w[poor].sum())
-        row["mean_household_size"] = float(np.average(hh.members, weights=hh.weight))
+        row["mean_household_size"] = float(np.average(members, weights=hh.weight))
         row["enrolment_rate"] = float(
             (hh.n_enrolled * hh.weight).sum() / max((hh.n_school * hh.weight).sum(), 1e-9)
         )
@@ -333,7 +333,7 @@ class PovertyModel(mesa.Model):
             (1 + sc.poverty_line.index_growth_annual) ** (self.month / 12)
             * np.average(z, weights=w)
         )
-        row.update(self.sector.reach_figures(hh, z))
+        row.update(self.sector.reach_figures(hh, z, consumption_pc=y, persons=w))
         month_money = self.sector.ledger.totals(self.month)
         raised = [c for c in month_money if c.startswith("raised_")]
         row["funds_raised"] = sum(month_money[c] for c in raised)
@@ -345,7 +345,7 @@ class PovertyModel(mesa.Model):
         row.update(self.sector.coalition_figures())
         row["gov_cofunding"] = month_money["raised_gov"]
         row["gov_background_transfers"] = self._gov_background if flows else 0.0
-        pbi_persons = float(hh.persons[hh.pbi].sum())
+        pbi_persons = float(w[hh.pbi].sum())
         row["gov_background_premiums"] = (
             pbi_persons * self.config.programmes.health_insurance.premium_per_person
             if flows

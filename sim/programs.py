@@ -31,15 +31,24 @@ def design(sc: Scenario, kind: str) -> ProgrammeCommon:
     return getattr(sc.programmes, kind)
 
 
-def eligible(sc: Scenario, kind: str, hh: Households, line: np.ndarray) -> np.ndarray:
+def eligible(
+    sc: Scenario,
+    kind: str,
+    hh: Households,
+    line: np.ndarray,
+    consumption_pc: np.ndarray | None = None,
+) -> np.ndarray:
     """Each programme's own eligibility rule, on true household state.
 
     Every rule caps per-capita consumption at ``eligibility_line_multiple`` x the poverty line;
     scholarship and tutoring also need a school-age child, insurance an uninsured household.
     Targeting errors are measured against these rules, not the poverty line.
+
+    ``consumption_pc`` may pass ``hh.consumption_pc`` already computed this month.
     """
     d = design(sc, kind)
-    ok = hh.consumption_pc < F32(d.eligibility_line_multiple) * line
+    y = hh.consumption_pc if consumption_pc is None else consumption_pc
+    ok = y < F32(d.eligibility_line_multiple) * line
     if kind in ("scholarship", "tutoring"):
         ok &= hh.n_school > 0
     if kind == "health_insurance":
