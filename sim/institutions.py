@@ -137,6 +137,7 @@ class Sector:
         self.history: list[dict[str, np.ndarray]] = []
         self.injected = np.zeros(sc.population.subdistricts)
         self._view_cache: dict | None = None  # views of sharing groups within one round
+        self._log_lines: dict[float, tuple[np.ndarray, np.ndarray]] = {}
 
     # ----------------------------------------------------------------------------------------
     @property
@@ -459,7 +460,7 @@ class Sector:
             inst.area[hh.subdistrict]
             & programs.observable_filter(inst.kind, hh, insured_now)
             & ~self._excluded(inst)
-            & (view < np.log(F32(d.eligibility_line_multiple) * self.model.lines))
+            & (view < self._log_line(d.eligibility_line_multiple))
         )
         idx = np.flatnonzero(cand)
         if idx.size == 0:
@@ -489,9 +490,18 @@ class Sector:
         self.months_left[r, take] = d.duration_months
         self.months_in[r, take] = 0
         self.ever[r, take] = True
-        self.eligible_at_entry[r, take] = programs.eligible(sc, inst.kind, hh, self.model.lines)[
-            take
-        ]
+        self.eligible_at_entry[r, take] = programs.eligible(
+            sc, inst.kind, hh, self.model.lines, idx=take
+        )
+
+    def _log_line(self, multiple: float) -> np.ndarray:
+        """log(multiple x poverty line) per household (float32), kept while the lines stay."""
+        lines = self.model.lines
+        cached = self._log_lines.get(multiple)
+        if cached is None or cached[0] is not lines:
+            cached = (lines, np.log(F32(multiple) * lines))
+            self._log_lines[multiple] = cached
+        return cached[1]
 
     def _served_by_other_themes(self, inst: SocialInstitution) -> np.ndarray:
         out = np.zeros(self.model.households.n, dtype=bool)
@@ -529,9 +539,8 @@ class Sector:
             # pay this month's costs; drop enrolments the balance cannot carry (never overspend)
             kind = inst.kind
             idx = np.flatnonzero(active)
-            money = programs.monthly_transfer(sc, kind, hh, self.months_in[r])[idx].astype(
-                np.float64
-            )
+            money = programs.monthly_transfer(sc, kind, hh, self.months_in[r, idx], idx=idx)
+            money = money.astype(np.float64)
             delivery = inst.delivery_cost(sc, self._government_partner(inst))
             due = (money + delivery) * w[idx] * (1.0 + inst.spec.overhead_share)
             if due.sum() > L.available(r):

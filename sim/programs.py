@@ -37,6 +37,7 @@ def eligible(
     hh: Households,
     line: np.ndarray,
     consumption_pc: np.ndarray | None = None,
+    idx: np.ndarray | None = None,
 ) -> np.ndarray:
     """Each programme's own eligibility rule, on true household state.
 
@@ -44,15 +45,22 @@ def eligible(
     scholarship and tutoring also need a school-age child, insurance an uninsured household.
     Targeting errors are measured against these rules, not the poverty line.
 
-    ``consumption_pc`` may pass ``hh.consumption_pc`` already computed this month.
+    ``consumption_pc`` may pass ``hh.consumption_pc`` already computed this month. With
+    ``idx`` (household indices) the rule is evaluated for those households only and the result
+    is ``eligible(...)[idx]``.
     """
     d = design(sc, kind)
     y = hh.consumption_pc if consumption_pc is None else consumption_pc
-    ok = y < F32(d.eligibility_line_multiple) * line
+    if idx is None:
+        ok = y < F32(d.eligibility_line_multiple) * line
+        school, insured = hh.n_school, hh.insured
+    else:
+        ok = y[idx] < F32(d.eligibility_line_multiple) * line[idx]
+        school, insured = hh.n_school[idx], hh.insured[idx]
     if kind in ("scholarship", "tutoring"):
-        ok &= hh.n_school > 0
+        ok &= school > 0
     if kind == "health_insurance":
-        ok &= ~hh.insured
+        ok &= ~insured
     return ok
 
 
@@ -65,7 +73,13 @@ def observable_filter(kind: str, hh: Households, insured: np.ndarray) -> np.ndar
     return np.ones(hh.n, dtype=bool)
 
 
-def monthly_transfer(sc: Scenario, kind: str, hh: Households, months_in: np.ndarray) -> np.ndarray:
+def monthly_transfer(
+    sc: Scenario,
+    kind: str,
+    hh: Households,
+    months_in: np.ndarray,
+    idx: np.ndarray | None = None,
+) -> np.ndarray:
     """Money paid to each household this month by one enrolment (rupiah), before duplication.
 
     Args:
@@ -73,23 +87,28 @@ def monthly_transfer(sc: Scenario, kind: str, hh: Households, months_in: np.ndar
         kind: Programme kind.
         hh: Households.
         months_in: Months the household has been enrolled before this one (0 = first month).
+        idx: Optional household indices: then ``months_in`` is given for those households and
+            the result is the full result at ``idx`` (computed for them only).
 
     Returns:
         Rupiah per household: cash, consumption support, scholarship, or premium paid.
     """
     p = sc.programmes
+    n = hh.n if idx is None else idx.shape[0]
     if kind == "cash_transfer":
-        return np.full(hh.n, F32(p.cash_transfer.amount))
+        return np.full(n, F32(p.cash_transfer.amount))
     if kind == "graduation":
         g = p.graduation
         support = np.where(months_in < g.support_months, F32(g.support_amount), F32(0))
         asset = np.where(months_in == 0, F32(g.asset_value), F32(0))
         return (support + asset).astype(F32)
     if kind == "scholarship":
-        return (hh.n_enrolled * F32(p.scholarship.amount_per_child)).astype(F32)
+        enrolled = hh.n_enrolled if idx is None else hh.n_enrolled[idx]
+        return (enrolled * F32(p.scholarship.amount_per_child)).astype(F32)
     if kind == "health_insurance":
-        return (hh.members * F32(p.health_insurance.premium_per_person)).astype(F32)
-    return np.zeros(hh.n, dtype=F32)  # tutoring and clinic pay no money to households
+        members = hh.members if idx is None else hh.members[idx]
+        return (members * F32(p.health_insurance.premium_per_person)).astype(F32)
+    return np.zeros(n, dtype=F32)  # tutoring and clinic pay no money to households
 
 
 @dataclass
@@ -171,36 +190,39 @@ def apply_enrolment(
     Returns:
         Rupiah paid to each household (transfers), zero outside ``active``.
     """
+    # Everything below is elementwise and changes nothing outside ``active``, so it is
+    # computed for the enrolled households only (the same arithmetic per household).
     p = sc.programmes
-    dup = np.where(prior_same_kind, F32(p.duplicate_effect), F32(1))
-    strength = (dup * F32(quality) * bundle_multiplier).astype(F32)
-    paid = np.where(active, monthly_transfer(sc, kind, hh, months_in), F32(0)).astype(F32)
+    idx = np.flatnonzero(active)
+    months_in = months_in[idx]
+    dup = np.where(prior_same_kind[idx], F32(p.duplicate_effect), F32(1))
+    strength = (dup * F32(quality) * bundle_multiplier[idx]).astype(F32)
+    paid_in = monthly_transfer(sc, kind, hh, months_in, idx=idx).astype(F32)
+    paid = np.zeros(hh.n, dtype=F32)
+    paid[idx] = paid_in
     # cash that reaches the household loses value with poor practice (leakage) and duplication
     leakage = min(quality, 1.0)  # poor practice loses part of the cash on the way
-    usable = paid * F32(leakage) * dup
+    usable = paid_in * F32(leakage) * dup
     if kind == "graduation":
         g = p.graduation
-        first = active & (months_in == 0)
+        first = months_in == 0
         asset_part = np.where(first, F32(g.asset_value), F32(0))
-        effects.assets += asset_part * strength
-        usable = np.where(active, usable - asset_part * F32(leakage) * dup, 0).astype(F32)
+        effects.assets[idx] += asset_part * strength
+        usable = (usable - asset_part * F32(leakage) * dup).astype(F32)
         skill = g.training_skill + (sc.business.training_skill if market_access else 0.0)
-        effects.skill += np.where(first, F32(skill) * strength, F32(0))
+        effects.skill[idx] += np.where(first, F32(skill) * strength, F32(0))
         if market_access:
-            boost = F32(1 + sc.business.market_access_return)
-            effects.asset_return = np.where(active, boost, effects.asset_return).astype(F32)
+            effects.asset_return[idx] = F32(1 + sc.business.market_access_return)
     elif kind == "scholarship":
-        effects.conditioned |= active
+        effects.conditioned[idx] = True
     elif kind == "tutoring":
         gain = F32(p.tutoring.learning_gain / 12.0)
-        effects.schooling += np.where(active, gain * strength, F32(0))
+        effects.schooling[idx] += gain * strength
     elif kind == "health_insurance":
-        effects.insured |= active
-        usable = np.zeros(hh.n, dtype=F32)  # the premium goes to BPJS, not to the household
+        effects.insured[idx] = True
+        usable = np.zeros(idx.size, dtype=F32)  # the premium goes to BPJS, not to the household
     elif kind == "clinic":
         cut = np.clip(F32(p.clinic.cost_reduction) * strength, 0, 1)
-        effects.oop_factor = np.where(
-            active, effects.oop_factor * (F32(1) - cut), effects.oop_factor
-        )
-    effects.cash += np.where(active, usable, F32(0)).astype(F32)
+        effects.oop_factor[idx] = effects.oop_factor[idx] * (F32(1) - cut)
+    effects.cash[idx] += usable.astype(F32)
     return paid

@@ -131,3 +131,30 @@ def test_refit_reproduces_the_preset():
         for k, v in got.items():
             assert v == pytest.approx(getattr(getattr(preset, area), k), rel=1e-3), (area, k)
     assert abs(figures["p0"] - 0.0903) < 0.0025
+
+
+def test_interp_on_grid_is_np_interp_exactly():
+    from sim.households import _quantile_table, interp_on_grid, log_consumption_sd
+
+    sc = sim.load_scenario("no_programs")
+    d = sc.calibration.rural
+    grid, logq, slopes = _quantile_table(d.a, d.scale, d.p, d.q, log_consumption_sd(sc, "rural"))
+    rng = np.random.default_rng(7)
+    x = np.concatenate(
+        [
+            rng.normal(0, 2.0, 200_000),
+            grid,  # every grid point
+            np.nextafter(grid, -np.inf),
+            np.nextafter(grid, np.inf),
+            [-1e9, 1e9, -np.inf, np.inf, grid[0] - 1e-12, grid[-1] + 1e-12],
+        ]
+    )
+    for xs in (x, x.astype(np.float32), x[:3]):
+        assert np.array_equal(interp_on_grid(xs, grid, logq, slopes), np.interp(xs, grid, logq))
+    with_nan = x.copy()
+    with_nan[::1000] = np.nan
+    assert np.array_equal(
+        interp_on_grid(with_nan, grid, logq, slopes),
+        np.interp(with_nan, grid, logq),
+        equal_nan=True,
+    )
