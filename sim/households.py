@@ -266,12 +266,23 @@ def _draw_members(
 
 
 def _rank_within(
-    values: np.ndarray, mask: np.ndarray, share: float, weights: np.ndarray
+    values: np.ndarray,
+    mask: np.ndarray,
+    share: float,
+    weights: np.ndarray,
+    order_all: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Select the lowest ``values`` among ``mask`` until their weight reaches ``share`` of all."""
+    """Select the lowest ``values`` among ``mask`` until their weight reaches ``share`` of all.
+
+    ``order_all`` may pass ``stable_argsort(values)``: the households of ``mask`` in that order
+    are their own stable order (ties in index order either way), so it is not sorted again.
+    """
     total = weights.sum()
-    idx = np.flatnonzero(mask)
-    order = idx[stable_argsort(values[idx])]  # = np.argsort(kind="stable"), faster
+    if order_all is None:
+        idx = np.flatnonzero(mask)
+        order = idx[stable_argsort(values[idx])]  # = np.argsort(kind="stable"), faster
+    else:
+        order = order_all[mask[order_all]]
     cum = np.cumsum(weights[order])
     chosen = order[cum <= share * total]
     out = np.zeros(values.shape[0], dtype=bool)
@@ -337,13 +348,14 @@ def target_government_programmes(sc: Scenario, hh: Households) -> None:
     w = hh.weight.astype(np.float64)
     has_component = (hh.n_young + hh.n_school + hh.n_elderly) > 0
     everyone = np.ones(hh.n, dtype=bool)
+    order = stable_argsort(hh.registry_score)  # one sort serves the three programmes
     hh.pkh[:] = g.pkh.enabled & _rank_within(
-        hh.registry_score, has_component, g.pkh.coverage * keep, w
+        hh.registry_score, has_component, g.pkh.coverage * keep, w, order
     )
     hh.bpnt[:] = g.bpnt.enabled & _rank_within(
-        hh.registry_score, everyone, g.bpnt.coverage * keep, w
+        hh.registry_score, everyone, g.bpnt.coverage * keep, w, order
     )
-    pbi = _rank_within(hh.registry_score, everyone, g.pbi_jkn.coverage * keep, hh.persons)
+    pbi = _rank_within(hh.registry_score, everyone, g.pbi_jkn.coverage * keep, hh.persons, order)
     hh.pbi[:] = g.pbi_jkn.enabled & pbi
 
 
