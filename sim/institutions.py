@@ -29,6 +29,7 @@ from sim.ledger import Ledger
 from sim.programs import Effects
 from sim.scenario import Institution as InstitutionSpec
 from sim.scenario import Scenario
+from sim.weightsums import WeightSums
 
 if TYPE_CHECKING:
     from sim.model import PovertyModel
@@ -138,6 +139,7 @@ class Sector:
         self.injected = np.zeros(sc.population.subdistricts)
         self._view_cache: dict | None = None  # views of sharing groups within one round
         self._log_lines: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+        self._weight_sums: tuple[np.ndarray, WeightSums] | None = None
 
     # ----------------------------------------------------------------------------------------
     @property
@@ -678,7 +680,18 @@ class Sector:
         }
         if n_inst == 0:
             return out
+        # sums of household weights: by counting where that is exactly np.sum (sim.weightsums;
+        # the weights never change during a run), else np.sum
+        if self._weight_sums is None or self._weight_sums[0] is not hh.weight:
+            self._weight_sums = (hh.weight, WeightSums(hh.weight, n_inst * hh.n))
+        ws = self._weight_sums[1]
         w = hh.weight.astype(np.float64)
+
+        def wsum(mask: np.ndarray) -> float:
+            if ws.exact:
+                return ws.total(mask)
+            return float(w[mask].sum()) if mask.ndim == 1 else float((mask * w).sum())
+
         active = self.months_left > 0
         any_ngo = active.any(axis=0)
         y = hh.consumption_pc if consumption_pc is None else consumption_pc
@@ -686,10 +699,10 @@ class Sector:
         if persons is None:
             persons = hh.persons
         out["coverage_poor"] = float(persons[poor & any_ngo].sum() / max(persons[poor].sum(), 1e-9))
-        enrolments = float((active * w).sum())
-        out["beneficiaries"] = float(w[any_ngo].sum())
+        enrolments = wsum(active)
+        out["beneficiaries"] = wsum(any_ngo)
         if enrolments > 0:
-            wrong = float(((active & ~self.eligible_at_entry) * w).sum())
+            wrong = wsum(active & ~self.eligible_at_entry)
             out["inclusion_error"] = wrong / enrolments
         excluded = eligible_total = 0.0
         for kind in {i.kind for i in self.institutions}:
@@ -699,13 +712,11 @@ class Sector:
                 area |= self.institutions[r].area
             elig = programs.eligible(self.sc, kind, hh, lines, y) & area[hh.subdistrict]
             served = active[rows].any(axis=0)
-            eligible_total += float(w[elig].sum())
-            excluded += float(w[elig & ~served].sum())
+            eligible_total += wsum(elig)
+            excluded += wsum(elig & ~served)
             count = active[rows].sum(axis=0, dtype=np.uint16)  # institutions, not households
-            out["duplicate_enrolments"] += float(w[count >= 2].sum())
-            out["duplicate_ngo_gov"] += float(
-                w[(count >= 1) & programs.government_same_kind(kind, hh)].sum()
-            )
+            out["duplicate_enrolments"] += wsum(count >= 2)
+            out["duplicate_ngo_gov"] += wsum((count >= 1) & programs.government_same_kind(kind, hh))
         if eligible_total > 0:
             out["exclusion_error"] = excluded / eligible_total
         return out
