@@ -187,6 +187,40 @@ def _run_matrix(
     return out
 
 
+def _samples(names: Sequence[str], X: np.ndarray, Y: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """Every parameter point with its outcomes (one row per point), kept beside the indices."""
+    return pd.DataFrame(X, columns=list(names)).assign(**{k: Y[k] for k in OUTCOMES})
+
+
+def robustness(samples: pd.DataFrame) -> pd.DataFrame:
+    """Share of parameter points at which each form of cooperation beats competition.
+
+    Args:
+        samples: The points table of a ``morris`` or ``sobol`` run (``df.attrs["samples"]`` or
+            its ``<kind>_points.csv``).
+
+    Returns:
+        One row per difference outcome: ``points``, ``share_negative`` (cooperation leaves a
+        smaller P1 than competition), ``median`` and the 5th/95th percentiles of the difference
+        (P1 points, as a share). Points are not equally likely draws in a Morris design, so
+        read the share as a description of the design, not as a probability.
+    """
+    rows = []
+    for k in ("pooled_minus_competition_p1", "synergy_minus_competition_p1"):
+        v = samples[k].to_numpy(dtype=float)
+        rows.append(
+            {
+                "outcome": k,
+                "points": v.size,
+                "share_negative": float(np.mean(v < 0)),
+                "median": float(np.median(v)),
+                "p05": float(np.quantile(v, 0.05)),
+                "p95": float(np.quantile(v, 0.95)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def _evaluate_args(args: tuple[dict[str, float], int, int, int]) -> dict[str, float]:
     return evaluate(*args)
 
@@ -233,6 +267,7 @@ def morris(
         frames.append(df)
     out = pd.concat(frames, ignore_index=True)
     out.attrs.update({"runs": int(X.shape[0]) * 4, "points": int(X.shape[0]), "seed": seed})
+    out.attrs["samples"] = _samples(prob["names"], X, Y)
     return out
 
 
@@ -272,7 +307,8 @@ def sobol(
         df["rank"] = np.arange(1, len(df) + 1)
         frames.append(df)
     out = pd.concat(frames, ignore_index=True)
-    out.attrs.update({"points": int(X.shape[0]), "seed": seed})
+    out.attrs.update({"runs": int(X.shape[0]) * 4, "points": int(X.shape[0]), "seed": seed})
+    out.attrs["samples"] = _samples(prob["names"], X, Y)
     return out
 
 
@@ -352,11 +388,22 @@ def write_ranked(df: pd.DataFrame, out: Path, kind: str, value: str, conf: str) 
     out.mkdir(parents=True, exist_ok=True)
     csv, md, png = out / f"{kind}.csv", out / f"{kind}.md", out / f"{kind}.png"
     df.to_csv(csv, index=False)
-    md.write_text(f"# {kind} sensitivity (ranked by {value})\n\n" + _markdown(df))
+    text = f"# {kind} sensitivity (ranked by {value})\n\n" + _markdown(df)
+    paths = [csv, md, png]
+    samples = df.attrs.get("samples")
+    if samples is not None:
+        points = out / f"{kind}_points.csv"
+        samples.to_csv(points, index=False)
+        paths.append(points)
+        text += (
+            f"\n\n## How often cooperation beats competition over the {len(samples)} points\n\n"
+            + _markdown(robustness(samples))
+        )
+    md.write_text(text)
     fig = plot_ranked(df, value, conf)
     fig.savefig(png, dpi=120)
     plt.close(fig)
-    return [csv, md, png]
+    return paths
 
 
 def plot_ranked(df: pd.DataFrame, value: str, conf: str) -> Any:

@@ -74,8 +74,13 @@ def test_morris_ranked_table_and_command(tmp_path):
          "--params", ",".join(FEW[:2]), "--out", str(tmp_path)]
     )  # fmt: skip
     assert code == 0
-    for name in ("morris.csv", "morris.md", "morris.png"):
+    for name in ("morris.csv", "morris.md", "morris.png", "morris_points.csv"):
         assert (tmp_path / name).stat().st_size > 0
+    points = pd.read_csv(tmp_path / "morris_points.csv")
+    assert list(points.columns) == FEW[:2] + list(S.OUTCOMES)
+    rob = S.robustness(points)
+    assert ((rob.share_negative >= 0) & (rob.share_negative <= 1)).all()
+    assert rob.points.eq(len(points)).all()
     assert len(pd.read_csv(tmp_path / "morris.csv")) == 2 * len(S.OUTCOMES)
 
 
