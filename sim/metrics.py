@@ -181,7 +181,9 @@ class _Poor:
         if values is None:
             s = float(self.y.size) if self.w is None else float(self.w.sum())
         else:
-            s = float(values.sum()) if self.w is None else float(np.dot(self.w, values))
+            # a product then numpy's pairwise sum, not np.dot: BLAS splits a dot product across
+            # threads, so its rounding (last bit) would depend on the machine's thread count
+            s = float(values.sum()) if self.w is None else float((self.w * values).sum())
         return s / self.total
 
 
@@ -416,13 +418,13 @@ def gini(
         ranks = np.arange(1, n + 1, dtype=np.float64)
         coef = 2.0 * ranks - 1.0 - n
         wy_total = float(ys.sum())
-        num = float(np.dot(coef, ys))
+        num = float((coef * ys).sum())  # not np.dot: see _Poor.share
     else:
         ws = w[idx]
         coef = 2.0 * np.cumsum(ws) - ws - total
         wy = ws * ys
         wy_total = float(wy.sum())
-        num = float(np.dot(coef, wy))
+        num = float((coef * wy).sum())
     if wy_total <= 0.0:
         raise ValueError("gini needs a positive mean of y (weighted mean is zero)")
     # the sum cancels exactly for equal incomes; rounding must not make it negative
@@ -495,14 +497,17 @@ def alkire_foster(
             raise ValueError("dim_weights are all zero: they must sum to a positive value")
         v = v / vs
     w, total = _check_weights(weights, n)
-    score = g.astype(np.float64, copy=False) @ v
+    # column by column rather than a BLAS matrix-vector product (thread-count independent)
+    score = np.zeros(n, dtype=np.float64)
+    for j in range(v.size):
+        score += g[:, j] * v[j]
     poor = score >= kf - AF_TOLERANCE
     if w is None:
         poor_weight = float(np.count_nonzero(poor))
         poor_score = float(score[poor].sum())
     else:
         poor_weight = float(w[poor].sum())
-        poor_score = float(np.dot(w[poor], score[poor]))
+        poor_score = float((w[poor] * score[poor]).sum())
     h = poor_weight / total
     a = poor_score / poor_weight if poor_weight > 0.0 else 0.0
     return h, a, h * a

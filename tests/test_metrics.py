@@ -425,3 +425,37 @@ def test_gini_of_equal_incomes_is_zero_and_never_negative_after_rounding():
     w = np.array([0.3, 1.7, 2.2, 0.9, 1.1, 0.5, 3.3])
     assert 0.0 <= gini(y) < 1e-12
     assert 0.0 <= gini(y, weights=w) < 1e-12
+
+
+_THREADS_SCRIPT = """
+import numpy as np
+from sim import metrics
+rng = np.random.default_rng(5)
+n = 400_000
+y = rng.lognormal(13.0, 0.6, n)
+w = rng.uniform(1.0, 6.0, n)
+z = float(np.quantile(y, 0.1))
+g = rng.random((n, 6)) < 0.3
+out = [metrics.fgt(y, z, a, w) for a in (0, 1, 2)]
+out += [metrics.watts(y, z, w), metrics.gini(y), metrics.gini(y, w)]
+out += list(metrics.alkire_foster(g, 1 / 3, weights=w))
+print(repr([float(v).hex() for v in out]))
+"""
+
+
+def test_metrics_do_not_depend_on_the_blas_thread_count():
+    """Same inputs, 1 or 4 BLAS threads: the same bits (BLAS dot products would differ)."""
+    import os
+    import subprocess
+    import sys
+
+    runs = []
+    for threads in ("1", "4"):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads}
+        env["MKL_NUM_THREADS"] = threads
+        res = subprocess.run(
+            [sys.executable, "-c", _THREADS_SCRIPT], env=env, capture_output=True, text=True
+        )
+        assert res.returncode == 0, res.stderr
+        runs.append(res.stdout)
+    assert runs[0] == runs[1]
