@@ -45,7 +45,7 @@ import pandas as pd
 
 from sim import metrics
 from sim.model import PovertyModel
-from sim.scenario import Scenario, load_scenario, uncertain_parameters
+from sim.scenario import Scenario, ScenarioError, load_scenario, uncertain_parameters
 
 INSTITUTION_FACTORS: dict[str, dict[str, Any]] = {
     "institutions.targeting_noise_scale": {
@@ -589,32 +589,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("results/sensitivity"))
     a = ap.parse_args(argv)
     names = a.params.split(",") if a.params else None
-    if a.method == "morris":
-        df = morris(
-            a.trajectories,
-            a.households,
-            a.months,
-            a.seed,
-            names,
-            workers=a.workers,
-            progress=a.progress,
-        )
-        paths = write_ranked(df, a.out, "morris", "mu_star", "mu_star_conf")
-    elif a.method == "sobol":
-        df = sobol(
-            a.samples,
-            a.households,
-            a.months,
-            a.seed,
-            names,
-            workers=a.workers,
-            progress=a.progress,
-        )
-        paths = write_ranked(df, a.out, "sobol", "ST", "ST_conf")
-    else:
-        scen = tuple(a.scenarios.split(","))
-        df = cooperation_map(a.x, a.y, a.grid, a.seeds, a.households, a.months, a.seed, scen)
-        paths = write_map(df, a.out)
+    for flag, value in (
+        ("--households", a.households),
+        ("--months", a.months),
+        ("--trajectories", a.trajectories),
+        ("--grid", a.grid),
+        ("--seeds", a.seeds),
+        ("--workers", a.workers),
+    ):
+        if value < 1:
+            ap.error(f"{flag} must be a positive integer, got {value}")
+    if a.samples < 2 or a.samples & (a.samples - 1):
+        ap.error(f"--samples must be a power of two (Sobol base sample N), got {a.samples}")
+    try:
+        factors(names if a.method != "map" else [a.x, a.y])
+        if a.method in ("morris", "sobol"):
+            kind, value, conf = (
+                ("morris", "mu_star", "mu_star_conf")
+                if a.method == "morris"
+                else ("sobol", "ST", "ST_conf")
+            )
+            run = morris if a.method == "morris" else sobol
+            size = a.trajectories if a.method == "morris" else a.samples
+            df = run(size, a.households, a.months, a.seed, names, workers=a.workers,
+                     progress=a.progress)  # fmt: skip
+            paths = write_ranked(df, a.out, kind, value, conf)
+        else:
+            scen = tuple(a.scenarios.split(","))
+            df = cooperation_map(a.x, a.y, a.grid, a.seeds, a.households, a.months, a.seed, scen)
+            paths = write_map(df, a.out)
+    except (ValueError, ScenarioError) as exc:
+        ap.error(str(exc).splitlines()[0])
     for p in paths:
         print(p)
     return 0

@@ -132,3 +132,21 @@ def test_ema_workbench_adapter_runs_perform_experiments():
     assert len(experiments) == 4
     assert np.isfinite(outcomes["p1_final"]).all()
     assert outcomes["p1"].shape == (4, TINY["months"] + 1)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["morris", "--params", "nonsense.factor"],
+        ["sobol", "--samples", "3"],
+        ["map", "--households", "0"],
+        ["map", "--scenarios", "competition,no_such_scenario", "--grid", "2", "--seeds", "1"],
+    ],
+)
+def test_command_rejects_bad_input_with_one_message(args, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        S.main([*args, "--out", str(tmp_path / "out")])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("python -m sim.sensitivity: error:")
+    assert not (tmp_path / "out").exists()
