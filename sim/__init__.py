@@ -28,3 +28,7 @@ __all__ = [
     "value_for_money",
 ]
 __version__ = "0.1.0"
+
+from sim import accel as _accel  # noqa: E402
+
+_accel.warm_up()  # load the compiled kernels now, not in a run's first month (sim.accel)

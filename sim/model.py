@@ -33,7 +33,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import dynamics, metrics
+from sim import accel, dynamics, metrics, recording
 from sim.households import (
     Households,
     government_transfers,
@@ -45,6 +45,7 @@ from sim.households import (
 from sim.institutions import Sector
 from sim.invariants import check_month
 from sim.ledger import SPENT
+from sim.prefetch import PrefetchStreams, default_enabled
 from sim.randomness import Streams
 from sim.scenario import Scenario
 from sim.sorting import stable_argsort
@@ -151,13 +152,15 @@ class PovertyModel(mesa.Model):
         tune_allocator()
         self.config = scenario
         self.seed = int(rng)
-        self.streams = Streams(self.seed)
+        n = scenario.population.households
+        self.streams = PrefetchStreams(self.seed, n) if default_enabled(n) else Streams(self.seed)
         self.households: Households = synthesize(scenario, self.streams)
         self.subdistricts = dynamics.SubdistrictState.empty(scenario)
         self.lines = poverty_lines(scenario, self.households.urban)
         self._gov_background = 0.0
         self.sector = Sector(self)
         self._gini_order: np.ndarray | None = None
+        self._buffers: tuple[np.ndarray, ...] | None = None
         self._was_poor = self.households.consumption_pc < self.lines
         self._rows: list[dict[str, Any]] = []
         self._sub_p0: list[np.ndarray] = []
@@ -182,6 +185,8 @@ class PovertyModel(mesa.Model):
         """Advance one month (the order is in the module docstring)."""
         sc, hh, s = self.config, self.households, self.streams
         m = self.month
+        if isinstance(s, PrefetchStreams):  # next draws are produced on a second thread
+            s.begin_month(m)
 
         # 1. institutions: money, costs, enrolment, delivery
         effects, injected = self.sector.month(m)
@@ -307,7 +312,14 @@ class PovertyModel(mesa.Model):
             axis=1,
         )
 
-    def _record(self, flows: bool | None) -> None:
+    def _household_figures(
+        self, flows: bool | None
+    ) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+        """The month's figures from the household arrays (numpy; the reference).
+
+        Returns the row so far, per-capita consumption and persons represented. The
+        ``poverty_line_nominal`` entry is the person-weighted mean line, not yet indexed.
+        """
         hh = self.households
         sc = self.config
         members = hh.members  # computed once: hh.consumption_pc and hh.persons, same numbers
@@ -360,13 +372,131 @@ class PovertyModel(mesa.Model):
         row["persons"] = float(w.sum())
         row["persons_poor"] = float(w[poor].sum())
         row["mean_household_size"] = float(np.average(members, weights=hh.weight))
+        w_hh = hh.weight.astype(np.float64)  # float64 sums (float32 ones lose 1e-7)
         row["enrolment_rate"] = float(
-            (hh.n_enrolled * hh.weight).sum() / max((hh.n_school * hh.weight).sum(), 1e-9)
+            (hh.n_enrolled * w_hh).sum() / max((hh.n_school * w_hh).sum(), 1e-9)
         )
-        row["mean_assets"] = float(np.average(hh.assets, weights=hh.weight))
-        row["poverty_line_nominal"] = float(
-            (1 + sc.poverty_line.index_growth_annual) ** (self.month / 12)
-            * np.average(z, weights=w)
+        row["mean_assets"] = float(np.average(hh.assets, weights=w_hh))
+        row["pbi_persons"] = float(w[hh.pbi].sum())
+        self._sub_p0.append(
+            metrics.fgt_by_group(y, z, 0, hh.subdistrict, sc.population.subdistricts, weights=w)
+        )
+        row["poverty_line_nominal"] = float(np.average(z, weights=w))
+        return row, y, w
+
+    def _household_figures_compiled(
+        self, flows: bool | None
+    ) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+        """:meth:`_household_figures` in two compiled passes (``sim.recording``).
+
+        The same figures up to the order of floating-point additions (about 1e-15 relative;
+        ``tests/test_accel.py``). The per-capita consumption and persons arrays are buffers
+        reused from month to month.
+        """
+        hh, sc, z = self.households, self.config, self.lines
+        n, n_sub = hh.n, sc.population.subdistricts
+        if self._buffers is None:
+            self._buffers = (
+                np.empty(n, dtype=F32),
+                np.empty(n, dtype=np.float64),
+                np.empty(n_sub, dtype=np.float64),
+                np.empty(n_sub, dtype=np.float64),
+            )
+            self._was_poor = np.array(self._was_poor, dtype=bool)  # updated in place
+            # members ** theta by size, as numpy computes it (members are at most 90)
+            theta = F32(sc.measurement.equivalence_elasticity)
+            self._eq_scale = np.arange(128, dtype=np.int16).astype(F32) ** theta
+        y, w, sub_poor, sub_persons = self._buffers
+        sums = recording.household_pass(
+            hh.consumption,
+            hh.n_young,
+            hh.n_school,
+            hh.n_adult,
+            hh.n_elderly,
+            hh.weight,
+            z,
+            hh.urban,
+            self._eq_lines,
+            self._eq_scale,
+            hh.adult_schooling,
+            hh.n_enrolled,
+            hh.insured,
+            hh.health_state,
+            hh.assets,
+            hh.pbi,
+            hh.subdistrict,
+            F32(FOOD_LINE_SHARE),
+            F32(ASSET_DEPRIVATION),
+            float(MPI_K) - metrics.AF_TOLERANCE,
+            self._was_poor,
+            hh.months_out,
+            bool(flows),
+            y,
+            w,
+            sub_poor,
+            sub_persons,
+        )
+        S = dict(zip(recording.SUMS, sums.tolist(), strict=True))
+        if S["p0"] > 0 and S["poor_min_y"] <= 0:
+            raise ValueError(
+                "Watts index needs y > 0 for all poor units (found non-positive y below the line)"
+            )
+        total = S["persons"]
+        if self._gini_order is None:
+            self._gini_order = stable_argsort(y)
+        else:  # ties keep last month's order
+            o = self._gini_order
+            self._gini_order = o[stable_argsort(y[o])]
+        g = recording.gini_pass(
+            y, w, self._gini_order, hh.urban, total, S["persons_urban"], S["persons_rural"]
+        )
+        row: dict[str, Any] = {"month": self.month}
+        row.update(
+            p0=S["p0"] / total, p1=S["p1"] / total, p2=S["p2"] / total, watts=S["watts"] / total
+        )
+        row["gini"] = recording.gini_from_sums(g[0], g[1], total)
+        row["mean_consumption"] = S["wy"] / total
+        for k, area in enumerate(("urban", "rural")):
+            t = S[f"persons_{area}"]
+            if t > 0:
+                row[f"p0_{area}"] = S[f"p0_{area}"] / t
+                row[f"p1_{area}"] = S[f"p1_{area}"] / t
+                row[f"p2_{area}"] = S[f"p2_{area}"] / t
+                row[f"gini_{area}"] = recording.gini_from_sums(g[2 + 2 * k], g[3 + 2 * k], t)
+            else:
+                row[f"p0_{area}"] = row[f"p1_{area}"] = row[f"p2_{area}"] = np.nan
+                row[f"gini_{area}"] = np.nan
+        row["p0_equivalence"] = S["p0_equivalence"] / total
+        h_ = S["mpi_poor"] / total
+        a_ = S["mpi_score"] / S["mpi_poor"] if S["mpi_poor"] > 0 else 0.0
+        row.update(mpi_h=h_, mpi_a=a_, mpi_m0=h_ * a_)
+        if flows:
+            row["persons_exited"] = S["exited"]
+            row["persons_entered"] = S["entered"]
+            row["exits_lasting_12m"] = S["lasting_12m"]
+        else:
+            row["persons_exited"] = row["persons_entered"] = row["exits_lasting_12m"] = 0.0
+        row["persons"] = total
+        row["persons_poor"] = S["p0"]
+        row["mean_household_size"] = S["members_weight"] / S["weight"]
+        row["enrolment_rate"] = S["enrolled_weight"] / max(S["school_weight"], 1e-9)
+        row["mean_assets"] = S["assets_weight"] / S["weight"]
+        row["pbi_persons"] = S["pbi_persons"]
+        sub = np.full(n_sub, np.nan)
+        np.divide(sub_poor, sub_persons, out=sub, where=sub_persons > 0)
+        self._sub_p0.append(sub)
+        row["poverty_line_nominal"] = S["line_weight"] / total
+        return row, y, w
+
+    def _record(self, flows: bool | None) -> None:
+        if accel.enabled:
+            row, y, w = self._household_figures_compiled(flows)
+        else:
+            row, y, w = self._household_figures(flows)
+        hh, sc, z = self.households, self.config, self.lines
+        row["poverty_line_nominal"] = (
+            float((1 + sc.poverty_line.index_growth_annual) ** (self.month / 12))
+            * row["poverty_line_nominal"]
         )
         row.update(self.sector.reach_figures(hh, z, consumption_pc=y, persons=w))
         month_money = self.sector.ledger.totals(self.month)
@@ -380,16 +510,13 @@ class PovertyModel(mesa.Model):
         row.update(self.sector.coalition_figures())
         row["gov_cofunding"] = month_money["raised_gov"]
         row["gov_background_transfers"] = self._gov_background if flows else 0.0
-        pbi_persons = float(w[hh.pbi].sum())
+        pbi_persons = row.pop("pbi_persons")
         row["gov_background_premiums"] = (
             pbi_persons * self.config.programmes.health_insurance.premium_per_person
             if flows
             else 0.0
         )
         self._rows.append(row)
-        self._sub_p0.append(
-            metrics.fgt_by_group(y, z, 0, hh.subdistrict, sc.population.subdistricts, weights=w)
-        )
         self.datacollector.collect(self)
 
     def _last_recorded(self, column: str) -> float:

@@ -1,0 +1,180 @@
+"""Random draws produced ahead, on a second thread, while the month is simulated.
+
+Every household-length draw of a month depends only on (seed, decision, month, number of
+households), never on the state (``sim.randomness``), so it can be produced before it is
+needed. :class:`PrefetchStreams` learns which decisions ask for household-length draws, in
+which order within a month and how often (monthly, or every k months as the quarterly
+enrolment rounds do), and when a month begins has a worker thread produce the decisions it
+expects for the new month, in that order. numpy's generators release the GIL while they
+fill an array, so on a machine with a free core the month's ~18 draws per household (about a
+fifth of a month's work at a million households) cost the simulation almost nothing.
+
+The numbers are the same, bit for bit: a prefetched array is exactly what
+``Streams.generator(decision, month)`` would have drawn (``tests/test_prefetch.py``). A
+decision that was not foreseen (the school year starting, an institution enrolling for the
+first time) is drawn on the spot, and a foreseen one that is not asked for is dropped at the
+month's end. At most ``depth`` arrays wait unconsumed at any time, which bounds the extra
+memory (``depth`` x households x 8 bytes at most).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from concurrent.futures import Future
+
+import numpy as np
+
+from sim.randomness import Streams, binomial_from_uniform
+
+#: Smallest population for which prefetching is switched on by default (households): below
+#: it a month's draws take well under a millisecond and the thread would cost more.
+MIN_HOUSEHOLDS = 100_000
+
+_KINDS = ("normal32", "uniform32", "uniform64")
+
+
+def default_enabled(n: int) -> bool:
+    """Whether a run of ``n`` households prefetches (``SINERGI_PREFETCH=0``/``1`` overrides)."""
+    env = os.environ.get("SINERGI_PREFETCH")
+    if env is not None:
+        return env != "0"
+    return n >= MIN_HOUSEHOLDS and (os.cpu_count() or 1) >= 2
+
+
+class PrefetchStreams(Streams):
+    """Named random streams whose household-length draws are produced ahead (same numbers).
+
+    Args:
+        root_seed: The run's seed.
+        n: Number of households (draws of any other length are never prefetched).
+        depth: Largest number of produced arrays waiting to be used.
+    """
+
+    def __init__(self, root_seed: int, n: int, depth: int = 3) -> None:
+        super().__init__(root_seed)
+        self.n = int(n)
+        self.month: int | None = None
+        self._order: list[tuple[str, str]] = []  # (kind, decision) in the order of a month
+        self._seen: dict[tuple[str, str], tuple[int | None, int]] = {}  # (previous, last) month
+        self._previous_key: tuple[str, str] | None = None  # last request of this month
+        self._futures: dict[tuple[str, str, int], Future] = {}
+        self._slots = threading.Semaphore(depth)
+        self._generation = 0
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self.stats = {"prefetched": 0, "on_the_spot": 0, "dropped": 0}
+
+    # -- the worker --------------------------------------------------------------------------
+    def _produce(self, kind: str, decision: str, month: int) -> np.ndarray:
+        g = self.generator(decision, month)
+        if kind == "normal32":
+            return g.standard_normal(self.n, dtype=np.float32)
+        if kind == "uniform32":
+            return g.random(self.n, dtype=np.float32)
+        return g.random(self.n)
+
+    def _work(self) -> None:
+        while True:
+            generation, key, fut = self._queue.get()
+            # a slot first, then the future: a future never runs while it waits for a slot, so
+            # the consumer can always cancel it and draw on the spot (no deadlock)
+            slot = False
+            while not slot:
+                slot = self._slots.acquire(timeout=0.05)
+                if not slot and (generation != self._generation or fut.cancelled()):
+                    break
+            if not fut.set_running_or_notify_cancel():  # cancelled: the consumer drew it
+                if slot:
+                    self._slots.release()
+                continue
+            if not slot or generation != self._generation:  # its month is over
+                if slot:
+                    self._slots.release()
+                fut.set_result(None)
+                continue
+            try:
+                fut.set_result(self._produce(*key))
+            except BaseException as exc:  # pragma: no cover - surfaced to the consumer
+                self._slots.release()
+                fut.set_exception(exc)
+
+    # -- the month ---------------------------------------------------------------------------
+    def begin_month(self, month: int) -> None:
+        """Drop what last month did not use and start producing this month's draws."""
+        self._generation += 1
+        for fut in self._futures.values():
+            if not fut.cancel():
+                fut.add_done_callback(self._release_unused)
+            self.stats["dropped"] += 1
+        self._futures = {}
+        self.month = m = int(month)
+        self._previous_key = None
+        plan = [key for key in self._order if self._expected(key, m)]
+        if not plan:
+            return
+        if self._thread is None:
+            # a daemon thread: it never keeps the interpreter from exiting
+            self._thread = threading.Thread(target=self._work, name="sinergi-prefetch", daemon=True)
+            self._thread.start()
+        for kind, decision in plan:
+            fut: Future = Future()
+            self._futures[(kind, decision, m)] = fut
+            self._queue.put((self._generation, (kind, decision, m), fut))
+
+    def _expected(self, key: tuple[str, str], month: int) -> bool:
+        """Whether ``key`` is expected in ``month``: on its cycle (monthly until seen twice)."""
+        previous, last = self._seen[key]
+        if previous is None:  # seen once: guess monthly
+            return last == month - 1
+        return month - last == last - previous
+
+    def _learn(self, key: tuple[str, str], month: int) -> None:
+        """Record a request of this month: its cycle and its place in the month's order."""
+        seen = self._seen.get(key)
+        if seen is None:
+            at = 0 if self._previous_key is None else self._order.index(self._previous_key) + 1
+            self._order.insert(at, key)
+            self._seen[key] = (None, month)
+        elif seen[1] != month:
+            self._seen[key] = (seen[1], month)
+        self._previous_key = key
+
+    def _release_unused(self, fut: Future) -> None:
+        if not fut.cancelled() and fut.exception() is None and fut.result() is not None:
+            self._slots.release()
+
+    def _take(self, kind: str, decision: str, month: int) -> np.ndarray:
+        if month == self.month:
+            self._learn((kind, decision), month)
+        fut = self._futures.pop((kind, decision, month), None)
+        if fut is not None and not fut.cancel():
+            arr = fut.result()
+            if arr is not None:
+                self._slots.release()
+                self.stats["prefetched"] += 1
+                return arr
+        self.stats["on_the_spot"] += 1
+        return self._produce(kind, decision, month)
+
+    # -- Streams -----------------------------------------------------------------------------
+    def uniform(self, decision: str, month: int, n: int) -> np.ndarray:
+        """As :meth:`Streams.uniform` (produced ahead when ``n`` is the household count)."""
+        if n != self.n:
+            return super().uniform(decision, month, n)
+        return self._take("uniform32", decision, month)
+
+    def normal(self, decision: str, month: int, n: int) -> np.ndarray:
+        """As :meth:`Streams.normal` (produced ahead when ``n`` is the household count)."""
+        if n != self.n:
+            return super().normal(decision, month, n)
+        return self._take("normal32", decision, month)
+
+    def binomial(
+        self, decision: str, month: int, trials: np.ndarray, p: np.ndarray | float
+    ) -> np.ndarray:
+        """As :meth:`Streams.binomial` (uniforms produced ahead for household-length draws)."""
+        if trials.shape[0] != self.n:
+            return super().binomial(decision, month, trials, p)
+        return binomial_from_uniform(trials, p, self._take("uniform64", decision, month))

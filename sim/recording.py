@@ -1,0 +1,277 @@
+"""The monthly recording in two compiled passes over the households (``sim.accel``).
+
+``PovertyModel._record`` computes some thirty figures a month from the household arrays:
+FGT P0-P2 and Watts (national, urban, rural), the Gini coefficients, the equivalence-scale
+headcount, Alkire-Foster MPI, flows in and out of poverty, sub-district headcounts and a few
+means. In numpy each figure is its own pass (masks, compressed copies, products, sums): some
+40 passes over a million households. Here one loop over the households accumulates every sum
+at once (:func:`household_pass`), and one loop over the households in consumption order
+accumulates the three Gini sums (:func:`gini_pass`).
+
+The figures are the same as the numpy path's (``model._record`` with ``accel.disabled()``) up
+to the order of floating-point additions: numpy sums pairwise, these loops sequentially in
+float64, so the two agree to about 1e-15 relative (``tests/test_accel.py`` holds them to
+1e-12). Sums of person weights are exact in either order (``sim.weightsums``). State the
+recording keeps (``months_out``, last month's poverty) is updated identically.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim import accel
+
+#: Accumulators of :func:`household_pass`, by position.
+SUMS = (
+    "persons",  # 0: sum w
+    "wy",  # 1: sum w y
+    "p0",  # 2: sum w [poor]
+    "p1",  # 3: sum w gap
+    "p2",  # 4: sum w gap^2
+    "watts",  # 5: sum w ln(z / y) over the poor
+    "persons_urban",  # 6
+    "p0_urban",  # 7
+    "p1_urban",  # 8
+    "p2_urban",  # 9
+    "persons_rural",  # 10
+    "p0_rural",  # 11
+    "p1_rural",  # 12
+    "p2_rural",  # 13
+    "p0_equivalence",  # 14: sum w [y_eq < line_eq]
+    "mpi_poor",  # 15: sum w [MPI poor]
+    "mpi_score",  # 16: sum w score over the MPI poor
+    "exited",  # 17
+    "entered",  # 18
+    "lasting_12m",  # 19
+    "weight",  # 20: sum of household weights
+    "members_weight",  # 21: sum members x weight
+    "enrolled_weight",  # 22: sum n_enrolled x weight
+    "school_weight",  # 23: sum n_school x weight
+    "assets_weight",  # 24: sum assets x weight
+    "line_weight",  # 25: sum z w
+    "pbi_persons",  # 26: sum w over PBI-JKN members
+    "poor_min_y",  # 27: smallest y among the poor (a Watts check: must be > 0)
+)
+INDEX = {name: i for i, name in enumerate(SUMS)}
+
+
+@accel.jit
+def household_pass(
+    consumption,
+    n_young,
+    n_school,
+    n_adult,
+    n_elderly,
+    weight,
+    lines,
+    urban,
+    eq_lines,
+    eq_scale,
+    adult_schooling,
+    n_enrolled,
+    insured,
+    health_state,
+    assets,
+    pbi,
+    subdistrict,
+    food_line_share,
+    asset_deprivation,
+    mpi_cutoff,
+    was_poor,
+    months_out,
+    flows,
+    y,
+    w,
+    sub_poor,
+    sub_persons,
+):
+    """Accumulate the month's sums in one pass (see :data:`SUMS`).
+
+    Args:
+        consumption: Household consumption (rupiah per month), float32.
+        n_young: Children 0-6 per household (int8); likewise ``n_school``, ``n_adult``,
+            ``n_elderly``.
+        n_school: Children 7-15.
+        n_adult: Adults.
+        n_elderly: Elderly members.
+        weight: Households represented by each record, float32.
+        lines: Poverty line per household (rupiah per capita per month), float32.
+        urban: Urban households (bool).
+        eq_lines: Lines for equivalised consumption (rupiah per month), float32.
+        eq_scale: ``members ** theta`` by household size (float32, computed by numpy: its
+            float32 power differs from Numba's in the last bit for some sizes).
+        adult_schooling: Mean years of schooling of adults, float32.
+        n_enrolled: Children enrolled in school, int8.
+        insured: Health insurance (bool).
+        health_state: 0 healthy, 1 minor, 2 severe (int8).
+        assets: Productive assets (rupiah), float32.
+        pbi: PBI-JKN members (bool).
+        subdistrict: Sub-district index per household.
+        food_line_share: MPI food-consumption cut-off as a share of the line, float32.
+        asset_deprivation: MPI asset cut-off (rupiah), float32.
+        mpi_cutoff: Alkire-Foster ``k`` minus its tolerance (float64).
+        was_poor: Last month's poverty (bool), overwritten with this month's.
+        months_out: Months since leaving poverty (int16, -1 poor), updated when ``flows``.
+        flows: Whether to update ``months_out`` and count flows.
+        y: Output, per-capita consumption (float32).
+        w: Output, persons represented (members x weight, float64).
+        sub_poor: Output, persons poor per sub-district (float64, zeroed here).
+        sub_persons: Output, persons per sub-district (float64, zeroed here).
+
+    Returns:
+        The float64 accumulators, in the order of :data:`SUMS`.
+    """
+    n = consumption.shape[0]
+    s = np.zeros(28)
+    s[27] = np.inf
+    sub_poor[:] = 0.0
+    sub_persons[:] = 0.0
+    sixth = 1.0 / 6.0  # equal indicator weights, normalised as alkire_foster does
+    for i in range(n):
+        mem16 = np.int16(np.int16(n_young[i]) + n_school[i] + n_adult[i] + n_elderly[i])
+        memf = np.float32(mem16)
+        yi = np.float32(consumption[i] / memf)
+        y[i] = yi
+        wt = np.float64(weight[i])
+        wi = np.float64(mem16) * wt
+        w[i] = wi
+        z32 = lines[i]
+        z = np.float64(z32)
+        yd = np.float64(yi)
+        s[0] += wi
+        s[1] += wi * yd
+        poor = yi < z32
+        u = urban[i]
+        g = subdistrict[i]
+        sub_persons[g] += wi
+        if u:
+            s[6] += wi
+        else:
+            s[10] += wi
+        if poor:
+            gap = (z - yd) / z
+            s[2] += wi
+            s[3] += wi * gap
+            s[4] += wi * (gap * gap)
+            if yd < s[27]:
+                s[27] = yd
+            if yd > 0.0:
+                s[5] += wi * math.log(z / yd)
+            sub_poor[g] += wi
+            if u:
+                s[7] += wi
+                s[8] += wi * gap
+                s[9] += wi * (gap * gap)
+            else:
+                s[11] += wi
+                s[12] += wi * gap
+                s[13] += wi * (gap * gap)
+        y_eq = np.float32(consumption[i] / eq_scale[mem16])
+        if y_eq < eq_lines[i]:
+            s[14] += wi
+        # Alkire-Foster: the six indicators in MPI_INDICATORS order
+        score = 0.0
+        score += (1.0 if adult_schooling[i] < 6 else 0.0) * sixth
+        score += (1.0 if n_enrolled[i] < n_school[i] else 0.0) * sixth
+        score += (0.0 if insured[i] else 1.0) * sixth
+        score += (1.0 if health_state[i] == 2 else 0.0) * sixth
+        score += (1.0 if assets[i] < asset_deprivation else 0.0) * sixth
+        score += (1.0 if yi < np.float32(food_line_share * z32) else 0.0) * sixth
+        if score >= mpi_cutoff:
+            s[15] += wi
+            s[16] += wi * score
+        if flows:
+            wp = was_poor[i]
+            mo = months_out[i]
+            if mo >= 0:
+                mo = np.int16(mo + 1)
+            if wp and not poor:
+                s[17] += wi
+                mo = np.int16(0)
+            elif poor and not wp:
+                s[18] += wi
+            if poor:
+                mo = np.int16(-1)
+            months_out[i] = mo
+            if mo == 12:
+                s[19] += wi
+        was_poor[i] = poor
+        s[20] += wt
+        s[21] += np.float64(mem16) * wt
+        s[22] += np.float64(n_enrolled[i]) * wt
+        s[23] += np.float64(n_school[i]) * wt
+        s[24] += np.float64(assets[i]) * wt
+        s[25] += z * wi
+        if pbi[i]:
+            s[26] += wi
+    return s
+
+
+@accel.jit
+def gini_pass(y, w, order, urban, total, total_urban, total_rural):
+    """Gini sums over the households in ascending ``y`` (national, urban, rural).
+
+    With ``C_i`` the cumulative weight up to and including unit ``i`` (within its own group),
+    accumulates ``sum w_i y_i`` and ``sum w_i y_i (2 C_i - w_i - W)`` for each group, the
+    formula of :func:`sim.metrics.gini`. The urban and rural orders are the national order
+    restricted to each area (an ascending order of the area's households).
+
+    Args:
+        y: Per-capita consumption, float32.
+        w: Persons represented, float64.
+        order: Permutation sorting ``y`` ascending.
+        urban: Urban households (bool).
+        total: Total persons (float64); ``total_urban`` and ``total_rural`` likewise.
+        total_urban: Urban persons.
+        total_rural: Rural persons.
+
+    Returns:
+        float64 array ``[wy, num, wy_urban, num_urban, wy_rural, num_rural]``.
+    """
+    out = np.zeros(6)
+    cum = 0.0
+    cum_u = 0.0
+    cum_r = 0.0
+    for k in range(order.shape[0]):
+        i = order[k]
+        wi = w[i]
+        wy = wi * np.float64(y[i])
+        cum += wi
+        out[0] += wy
+        out[1] += (2.0 * cum - wi - total) * wy
+        if urban[i]:
+            cum_u += wi
+            out[2] += wy
+            out[3] += (2.0 * cum_u - wi - total_urban) * wy
+        else:
+            cum_r += wi
+            out[4] += wy
+            out[5] += (2.0 * cum_r - wi - total_rural) * wy
+    return out
+
+
+def gini_from_sums(wy_total: float, num: float, total: float) -> float:
+    """The Gini coefficient from :func:`gini_pass` sums (as ``metrics.gini`` finishes)."""
+    if total <= 0.0:
+        return float("nan")
+    if wy_total <= 0.0:
+        raise ValueError("gini needs a positive mean of y (weighted mean is zero)")
+    return max(num / (total * wy_total), 0.0)
+
+
+@accel.warmup
+def _warm_up() -> None:
+    n = 4
+    f32 = np.ones(n, dtype=np.float32)
+    i8 = np.ones(n, dtype=np.int8)
+    b = np.array([True, False, True, False])
+    y, w = np.empty(n, dtype=np.float32), np.empty(n, dtype=np.float64)
+    household_pass(
+        f32, i8, i8, i8, i8, f32, f32 * 2, b, f32, np.ones(128, dtype=np.float32), f32,
+        i8, b, i8, f32, b, np.zeros(n, dtype=np.int16), np.float32(0.74),
+        np.float32(5e5), 0.3, b.copy(), np.full(n, -1, dtype=np.int16), True, y, w,
+        np.zeros(1), np.zeros(1),
+    )  # fmt: skip
+    gini_pass(y, w, np.arange(n, dtype=np.intp), b, 1.0, 1.0, 1.0)

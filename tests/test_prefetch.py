@@ -1,0 +1,76 @@
+"""Draws produced ahead on a second thread (sim.prefetch) are the draws of sim.randomness."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+import sim
+from sim.prefetch import PrefetchStreams, default_enabled
+from sim.randomness import Streams
+
+
+def test_same_numbers_in_any_order():
+    n = 1_000
+    ref, pre = Streams(7), PrefetchStreams(7, n, depth=2)
+    plans = [
+        ["a", "b", "c", "d"],  # month 1: learnt
+        ["a", "b", "c", "d"],  # month 2: as foreseen
+        ["d", "c", "b", "a", "e"],  # month 3: reversed (slots full, consumer draws on the spot)
+        ["b"],  # month 4: most foreseen draws are dropped
+        ["a", "b", "b", "c"],  # month 5: a decision asked twice
+    ]
+    for month, plan in enumerate(plans, start=1):
+        pre.begin_month(month)
+        time.sleep(0.05)  # let the worker run ahead (tiny arrays: it would lose every race)
+        for name in plan:
+            np.testing.assert_array_equal(pre.normal(name, month, n), ref.normal(name, month, n))
+            np.testing.assert_array_equal(
+                pre.uniform("u." + name, month, n), ref.uniform("u." + name, month, n)
+            )
+            trials = np.arange(n, dtype=np.int16) % 5
+            np.testing.assert_array_equal(
+                pre.binomial("b." + name, month, trials, 0.3),
+                ref.binomial("b." + name, month, trials, 0.3),
+            )
+        # other lengths are never prefetched, and still the same
+        np.testing.assert_array_equal(pre.normal("x", month, 3), ref.normal("x", month, 3))
+    assert pre.stats["prefetched"] > 0
+    assert pre.stats["on_the_spot"] > 0
+    assert pre.stats["dropped"] > 0
+
+
+def test_quarterly_decisions_are_foreseen():
+    n = 500
+    pre = PrefetchStreams(3, n)
+    for month in range(1, 14):
+        pre.begin_month(month)
+        time.sleep(0.02)
+        if month % 3 == 1:
+            pre.normal("survey", month, n)
+        pre.normal("shock", month, n)
+    # from month 7 the survey's 3-month cycle is known: months 7, 10 and 13 are prefetched
+    assert pre.stats["prefetched"] >= 11 + 3
+
+
+def test_model_identical_with_and_without_prefetch(monkeypatch):
+    sc = sim.load_scenario("full_synergy", overrides={"population.households": 3_000, "months": 14})
+    monkeypatch.setenv("SINERGI_PREFETCH", "1")
+    a = sim.PovertyModel(sc, rng=5)
+    assert isinstance(a.streams, PrefetchStreams)
+    a.run()
+    monkeypatch.setenv("SINERGI_PREFETCH", "0")
+    b = sim.PovertyModel(sc, rng=5).run()
+    assert type(b.streams) is Streams
+    pd.testing.assert_frame_equal(a.timeseries(), b.timeseries())
+    pd.testing.assert_frame_equal(a.ledger(), b.ledger())
+    assert a.streams.stats["prefetched"] > 0
+
+
+def test_default_switch(monkeypatch):
+    monkeypatch.delenv("SINERGI_PREFETCH", raising=False)
+    assert not default_enabled(10_000)  # small runs: the thread would cost more than it saves
+    monkeypatch.setenv("SINERGI_PREFETCH", "0")
+    assert not default_enabled(10_000_000)
