@@ -79,6 +79,8 @@ WRAPS: list[tuple[str, str, str]] = [
     ("self", "_record", "recording"),
     ("sector", "reach_figures", "recording"),
     ("sector", "coalition_figures", "recording"),
+    ("self", "_household_figures_compiled", "metrics"),
+    ("self", "_household_figures", "metrics"),
     ("self", "mpi_deprivations", "metrics"),
     ("metrics", "poverty_summary", "metrics"),
     ("metrics", "gini", "metrics"),
@@ -225,6 +227,8 @@ def worker_sinergi(scenario: str, n: int, months: int, seed: int) -> dict[str, A
             for k in sorted(prof.self_time, key=lambda k: -prof.self_time[k])
         },
         "loadavg_end": os.getloadavg(),
+        "kernels": bool(sim.accel.enabled),
+        "prefetch": type(model.streams).__name__ == "PrefetchStreams",
     }
 
 
@@ -264,9 +268,11 @@ def _worker_main(argv: list[str]) -> None:
     print("BENCH-JSON " + json.dumps(out))
 
 
-def _spawn(args: list[str]) -> dict[str, Any]:
+def _spawn(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     cmd = [sys.executable, str(HERE), "--_worker", *args]
-    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    p = subprocess.run(
+        cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
     if p.returncode != 0:
         sys.stderr.write(p.stdout + p.stderr)
         raise SystemExit(f"benchmark worker failed: {' '.join(args)} (exit {p.returncode})")
@@ -405,6 +411,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mesa-steps", type=int, default=5)
     ap.add_argument("--max-mem-gib", type=float, default=20.0)
     ap.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    ap.add_argument(
+        "--reference",
+        action="store_true",
+        help="also run each size on the numpy reference path (SINERGI_NUMBA=0, "
+        "SINERGI_PREFETCH=0) and print the speed-up",
+    )
     args = ap.parse_args(argv)
 
     if args.quick:
@@ -451,6 +463,13 @@ def main(argv: list[str] | None = None) -> int:
         for r in range(repeat):
             print(f"... {n:,} households x {months} months, run {r + 1}/{repeat}", flush=True)
             runs.append(_spawn(["sinergi", args.scenario, str(n), str(months), str(args.seed)]))
+        reference = None
+        if args.reference:
+            print(f"... {n:,} households x {months} months, numpy reference path", flush=True)
+            reference = _spawn(
+                ["sinergi", args.scenario, str(n), str(months), str(args.seed)],
+                env={"SINERGI_NUMBA": "0", "SINERGI_PREFETCH": "0"},
+            )
         rates = [x["household_months_per_s"] for x in runs]
         med = sorted(runs, key=lambda x: x["household_months_per_s"])[(len(runs) - 1) // 2]
         results.append(
@@ -467,6 +486,7 @@ def main(argv: list[str] | None = None) -> int:
                 "bytes_per_household": max(x["bytes_per_household"] for x in runs),
                 "median_run": med,
                 "runs": runs,
+                "reference": reference,
             }
         )
 
@@ -503,6 +523,25 @@ def main(argv: list[str] | None = None) -> int:
     for s in skipped:
         print(f"{s['households']:>12,} {s['months']:>6}  skipped (memory projection)")
     print("(peak RSS is the process maximum; B/household = (peak - RSS after imports) / N)")
+    if results:
+        med = results[0]["median_run"]
+        print(
+            f"compiled kernels (sim.accel): {'on' if med['kernels'] else 'off'}; draws prefetched "
+            f"on a second thread (sim.prefetch): "
+            + ", ".join(
+                f"{r['households']:,}: {'yes' if r['median_run']['prefetch'] else 'no'}"
+                for r in results
+            )
+        )
+    for r in results:
+        ref = r["reference"]
+        if ref:
+            print(
+                f"numpy reference path at {r['households']:,}: "
+                f"{fmt_rate(ref['household_months_per_s'])} household-months/s, "
+                f"{ref['bytes_per_household']:.0f} B/household; compiled path "
+                f"{r['household_months_per_s'] / ref['household_months_per_s']:.2f}x faster"
+            )
 
     for r in results:
         med = r["median_run"]

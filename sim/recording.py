@@ -124,54 +124,60 @@ def household_pass(
         The float64 accumulators, in the order of :data:`SUMS`.
     """
     n = consumption.shape[0]
-    s = np.zeros(28)
-    s[27] = np.inf
     sub_poor[:] = 0.0
     sub_persons[:] = 0.0
     sixth = 1.0 / 6.0  # equal indicator weights, normalised as alkire_foster does
+    # scalar accumulators (registers), in the order of SUMS
+    persons = wy = p0 = p1 = p2 = watts = 0.0
+    persons_u = p0_u = p1_u = p2_u = persons_r = p0_r = p1_r = p2_r = 0.0
+    p0_eq = mpi_poor = mpi_score = exited = entered = lasting = 0.0
+    weight_sum = members_w = enrolled_w = school_w = assets_w = line_w = pbi_w = 0.0
+    poor_min_y = np.inf
     for i in range(n):
         mem16 = np.int16(np.int16(n_young[i]) + n_school[i] + n_adult[i] + n_elderly[i])
-        memf = np.float32(mem16)
-        yi = np.float32(consumption[i] / memf)
+        c = consumption[i]
+        yi = np.float32(c / np.float32(mem16))
         y[i] = yi
         wt = np.float64(weight[i])
-        wi = np.float64(mem16) * wt
+        memd = np.float64(mem16)
+        wi = memd * wt
         w[i] = wi
         z32 = lines[i]
         z = np.float64(z32)
         yd = np.float64(yi)
-        s[0] += wi
-        s[1] += wi * yd
+        persons += wi
+        wy += wi * yd
         poor = yi < z32
         u = urban[i]
         g = subdistrict[i]
         sub_persons[g] += wi
         if u:
-            s[6] += wi
+            persons_u += wi
         else:
-            s[10] += wi
+            persons_r += wi
         if poor:
             gap = (z - yd) / z
-            s[2] += wi
-            s[3] += wi * gap
-            s[4] += wi * (gap * gap)
-            if yd < s[27]:
-                s[27] = yd
+            gap_w = wi * gap
+            gap2_w = wi * (gap * gap)
+            p0 += wi
+            p1 += gap_w
+            p2 += gap2_w
+            if yd < poor_min_y:
+                poor_min_y = yd
             if yd > 0.0:
-                s[5] += wi * math.log(z / yd)
+                watts += wi * math.log(z / yd)
             sub_poor[g] += wi
             if u:
-                s[7] += wi
-                s[8] += wi * gap
-                s[9] += wi * (gap * gap)
+                p0_u += wi
+                p1_u += gap_w
+                p2_u += gap2_w
             else:
-                s[11] += wi
-                s[12] += wi * gap
-                s[13] += wi * (gap * gap)
-        y_eq = np.float32(consumption[i] / eq_scale[mem16])
-        if y_eq < eq_lines[i]:
-            s[14] += wi
-        # Alkire-Foster: the six indicators in MPI_INDICATORS order
+                p0_r += wi
+                p1_r += gap_w
+                p2_r += gap2_w
+        if np.float32(c / eq_scale[mem16]) < eq_lines[i]:
+            p0_eq += wi
+        # Alkire-Foster: the six indicators in MPI_INDICATORS order, added as numpy adds them
         score = 0.0
         score += (1.0 if adult_schooling[i] < 6 else 0.0) * sixth
         score += (1.0 if n_enrolled[i] < n_school[i] else 0.0) * sixth
@@ -180,32 +186,39 @@ def household_pass(
         score += (1.0 if assets[i] < asset_deprivation else 0.0) * sixth
         score += (1.0 if yi < np.float32(food_line_share * z32) else 0.0) * sixth
         if score >= mpi_cutoff:
-            s[15] += wi
-            s[16] += wi * score
+            mpi_poor += wi
+            mpi_score += wi * score
         if flows:
             wp = was_poor[i]
             mo = months_out[i]
             if mo >= 0:
                 mo = np.int16(mo + 1)
             if wp and not poor:
-                s[17] += wi
+                exited += wi
                 mo = np.int16(0)
             elif poor and not wp:
-                s[18] += wi
+                entered += wi
             if poor:
                 mo = np.int16(-1)
             months_out[i] = mo
             if mo == 12:
-                s[19] += wi
+                lasting += wi
         was_poor[i] = poor
-        s[20] += wt
-        s[21] += np.float64(mem16) * wt
-        s[22] += np.float64(n_enrolled[i]) * wt
-        s[23] += np.float64(n_school[i]) * wt
-        s[24] += np.float64(assets[i]) * wt
-        s[25] += z * wi
+        weight_sum += wt
+        members_w += memd * wt
+        enrolled_w += np.float64(n_enrolled[i]) * wt
+        school_w += np.float64(n_school[i]) * wt
+        assets_w += np.float64(assets[i]) * wt
+        line_w += z * wi
         if pbi[i]:
-            s[26] += wi
+            pbi_w += wi
+    s = np.empty(28)
+    s[0], s[1], s[2], s[3], s[4], s[5] = persons, wy, p0, p1, p2, watts
+    s[6], s[7], s[8], s[9] = persons_u, p0_u, p1_u, p2_u
+    s[10], s[11], s[12], s[13] = persons_r, p0_r, p1_r, p2_r
+    s[14], s[15], s[16], s[17], s[18], s[19] = p0_eq, mpi_poor, mpi_score, exited, entered, lasting
+    s[20], s[21], s[22], s[23], s[24] = weight_sum, members_w, enrolled_w, school_w, assets_w
+    s[25], s[26], s[27] = line_w, pbi_w, poor_min_y
     return s
 
 
