@@ -88,6 +88,98 @@ MALLOC_TRIM_THRESHOLD = 256 * 2**20
 """Free bytes glibc keeps at the top of the heap before returning them to the system."""
 
 
+@accel.jit
+def _earnings(labour_perm, transitory, covariate, ill, assets_income_normal, asset_return):
+    """This month's labour and asset income before spillovers, and their sum (float32).
+
+    ``labour = labour_perm * transitory * covariate * ill`` and ``assets_income =
+    assets_income_normal * covariate * asset_return``, as ``PovertyModel.step`` computes them
+    in numpy (the same float32 operations in the same order).
+    """
+    n = labour_perm.shape[0]
+    labour = np.empty(n, dtype=np.float32)
+    assets_income = np.empty(n, dtype=np.float32)
+    earned = np.empty(n, dtype=np.float32)
+    for i in range(n):
+        cov = covariate[i]
+        lab = labour_perm[i] * transitory[i] * cov * ill[i]
+        ai = assets_income_normal[i] * cov * asset_return[i]
+        labour[i] = lab
+        assets_income[i] = ai
+        earned[i] = lab + ai
+    return labour, assets_income, earned
+
+
+@accel.jit
+def _budget(
+    labour,
+    assets_income,
+    spill,
+    labour_perm,
+    assets_income_normal,
+    transfers,
+    cash,
+    oop,
+    oop_expected,
+    new_assets,
+    new_skill,
+    labour_invest_share,
+    reinvest_share,
+    permanent_labour_share,
+    kept_asset_share,
+    asset_retained,
+    assets,
+    skill,
+    income_labour,
+    income_assets,
+    income_transfers,
+):
+    """Spillovers, investment, disposable and permanent income; assets, skill and incomes.
+
+    The numpy branch of ``PovertyModel.step`` in one pass (float32, same operations, same
+    order). Updates ``assets``, ``skill`` and the three income arrays in place.
+
+    Returns:
+        ``(invest, disposable, permanent)``, rupiah per household per month (float32).
+    """
+    n = labour.shape[0]
+    invest = np.empty(n, dtype=np.float32)
+    disposable = np.empty(n, dtype=np.float32)
+    permanent = np.empty(n, dtype=np.float32)
+    zero = np.float32(0.0)
+    for i in range(n):
+        lab = labour[i] * spill[i]
+        ai = assets_income[i] * spill[i]
+        inv = labour_invest_share * lab + reinvest_share * ai
+        tr = transfers[i]
+        invest[i] = inv
+        disposable[i] = lab + ai + tr + cash[i] - inv - oop[i]
+        permanent[i] = (
+            permanent_labour_share * labour_perm[i]
+            + kept_asset_share * assets_income_normal[i]
+            + tr
+            - oop_expected[i]
+        )
+        k = assets[i] * asset_retained + inv
+        if not (k >= zero or k != k):  # np.maximum(k, 0): NaN and -0.0 kept as numpy keeps them
+            k = zero
+        assets[i] = k + new_assets[i]
+        skill[i] = skill[i] + new_skill[i]
+        income_labour[i] = lab
+        income_assets[i] = ai
+        income_transfers[i] = tr + cash[i]
+    return invest, disposable, permanent
+
+
+@accel.warmup
+def _warm_up() -> None:
+    f = np.ones(3, dtype=np.float32)
+    one = np.float32(1.0)
+    _earnings(f, f, f, f, f, f)
+    _budget(f, f, f, f, f, f, f, f, f, f, f, one, one, one, one, one, f.copy(), f.copy(),
+            f.copy(), f.copy(), f.copy())  # fmt: skip
+
+
 @functools.cache
 def tune_allocator() -> bool:
     """Let glibc reuse freed memory for the month's household-length temporaries.
@@ -204,34 +296,69 @@ class PovertyModel(mesa.Model):
         # 4. income
         recipients = effects.cash > 0
         labour_perm = dynamics.permanent_labour(sc, hh, m)
-        labour = labour_perm * transitory * covariate * ill
         assets_income_normal = dynamics.asset_income(sc, hh.assets)
-        assets_income = assets_income_normal * covariate * effects.asset_return
+        a = sc.assets
+        compiled = accel.enabled
+        if compiled:
+            labour, assets_income, earned = _earnings(
+                labour_perm, transitory, covariate, ill, assets_income_normal, effects.asset_return
+            )
+        else:
+            labour = labour_perm * transitory * covariate * ill
+            assets_income = assets_income_normal * covariate * effects.asset_return
+            earned = labour + assets_income
         # spillovers scale this month's earnings before spillovers (the multiplier's base)
         spill = dynamics.spillover_factor(
-            sc, hh, self.subdistricts, injected, m, recipients, earned=labour + assets_income
+            sc, hh, self.subdistricts, injected, m, recipients, earned=earned
         )
-        labour = labour * spill
-        assets_income = assets_income * spill
+        del earned
         transfers = government_transfers(sc, hh)
         self._gov_background = float((transfers * hh.weight).sum())
 
         # 5. consumption, saving, investment (programme cash is income, not permanent income)
-        a = sc.assets
-        invest = F32(a.labour_invest_share) * labour + F32(a.reinvest_share) * assets_income
-        disposable = labour + assets_income + transfers + effects.cash - invest - oop
-        permanent = (
-            F32((1 - a.labour_invest_share) * (1 - loss_share)) * labour_perm
-            + F32(1 - a.reinvest_share) * assets_income_normal
-            + transfers
-            - oop_expected
-        )
-        hh.assets[:] = np.maximum(hh.assets * F32(1 - a.depreciation) + invest, 0) + effects.assets
-        hh.skill += effects.skill
+        if compiled:  # the arithmetic below, in one pass (same float32 operations, same order)
+            invest, disposable, permanent = _budget(
+                labour,
+                assets_income,
+                spill,
+                labour_perm,
+                assets_income_normal,
+                transfers,
+                effects.cash,
+                oop,
+                oop_expected,
+                effects.assets,
+                effects.skill,
+                F32(a.labour_invest_share),
+                F32(a.reinvest_share),
+                F32((1 - a.labour_invest_share) * (1 - loss_share)),
+                F32(1 - a.reinvest_share),
+                F32(1 - a.depreciation),
+                hh.assets,
+                hh.skill,
+                hh.income_labour,
+                hh.income_assets,
+                hh.income_transfers,
+            )
+        else:
+            labour = labour * spill
+            assets_income = assets_income * spill
+            invest = F32(a.labour_invest_share) * labour + F32(a.reinvest_share) * assets_income
+            disposable = labour + assets_income + transfers + effects.cash - invest - oop
+            permanent = (
+                F32((1 - a.labour_invest_share) * (1 - loss_share)) * labour_perm
+                + F32(1 - a.reinvest_share) * assets_income_normal
+                + transfers
+                - oop_expected
+            )
+            hh.assets[:] = (
+                np.maximum(hh.assets * F32(1 - a.depreciation) + invest, 0) + effects.assets
+            )
+            hh.skill += effects.skill
+            hh.income_labour[:] = labour
+            hh.income_assets[:] = assets_income
+            hh.income_transfers[:] = transfers + effects.cash
         dynamics.consume_and_save(sc, hh, permanent, disposable, self.lines)
-        hh.income_labour[:] = labour
-        hh.income_assets[:] = assets_income
-        hh.income_transfers[:] = transfers + effects.cash
 
         # 6-7. demography and schooling (programme conditions and tutoring act here)
         dynamics.demography(sc, hh, s, m)
