@@ -27,6 +27,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import mesa
@@ -253,6 +254,9 @@ class PovertyModel(mesa.Model):
         self.sector = Sector(self)
         self._gini_order: np.ndarray | None = None
         self._buffers: tuple[np.ndarray, ...] | None = None
+        # the Gini's sort runs on a second thread when the draws are prefetched (large runs)
+        self._gini_pending: tuple[Any, dict[str, Any], tuple[float, ...]] | None = None
+        self._gini_pool: ThreadPoolExecutor | None = None
         self._was_poor = self.households.consumption_pc < self.lines
         self._rows: list[dict[str, Any]] = []
         self._sub_p0: list[np.ndarray] = []
@@ -264,6 +268,8 @@ class PovertyModel(mesa.Model):
         )
         self._record(flows=None)
         self.check = bool(check)
+        if accel.enabled and isinstance(self.streams, PrefetchStreams) and not self.check:
+            self._gini_pool = ThreadPoolExecutor(1, thread_name_prefix="sinergi-gini")
         if self.check:
             check_month(self)
 
@@ -391,6 +397,7 @@ class PovertyModel(mesa.Model):
         """Run ``config.months`` months (from wherever the model is). Returns the model."""
         for _ in range(self.config.months - self.month):
             self.step()
+        self._finish_gini()
         return self
 
     # ----------------------------------------------------------------------------------------
@@ -533,6 +540,7 @@ class PovertyModel(mesa.Model):
             # members ** theta by size, as numpy computes it (members are at most 90)
             theta = F32(sc.measurement.equivalence_elasticity)
             self._eq_scale = np.arange(128, dtype=np.int16).astype(F32) ** theta
+        self._finish_gini()  # it reads the buffers this pass overwrites
         y, w, sub_poor, sub_persons = self._buffers
         sums = recording.household_pass(
             hh.consumption,
@@ -569,27 +577,19 @@ class PovertyModel(mesa.Model):
                 "Watts index needs y > 0 for all poor units (found non-positive y below the line)"
             )
         total = S["persons"]
-        if self._gini_order is None:
-            self._gini_order = stable_argsort(y)
-        else:  # ties keep last month's order
-            o = self._gini_order
-            self._gini_order = o[stable_argsort(y[o])]
-        g = recording.gini_pass(
-            y, w, self._gini_order, hh.urban, total, S["persons_urban"], S["persons_rural"]
-        )
         row: dict[str, Any] = {"month": self.month}
         row.update(
             p0=S["p0"] / total, p1=S["p1"] / total, p2=S["p2"] / total, watts=S["watts"] / total
         )
-        row["gini"] = recording.gini_from_sums(g[0], g[1], total)
+        row["gini"] = np.nan  # filled by _gini_job (below), in this key order
         row["mean_consumption"] = S["wy"] / total
-        for k, area in enumerate(("urban", "rural")):
+        for area in ("urban", "rural"):
             t = S[f"persons_{area}"]
             if t > 0:
                 row[f"p0_{area}"] = S[f"p0_{area}"] / t
                 row[f"p1_{area}"] = S[f"p1_{area}"] / t
                 row[f"p2_{area}"] = S[f"p2_{area}"] / t
-                row[f"gini_{area}"] = recording.gini_from_sums(g[2 + 2 * k], g[3 + 2 * k], t)
+                row[f"gini_{area}"] = np.nan  # filled by _gini_job
             else:
                 row[f"p0_{area}"] = row[f"p1_{area}"] = row[f"p2_{area}"] = np.nan
                 row[f"gini_{area}"] = np.nan
@@ -613,9 +613,41 @@ class PovertyModel(mesa.Model):
         np.divide(sub_poor, sub_persons, out=sub, where=sub_persons > 0)
         self._sub_p0.append(sub)
         row["poverty_line_nominal"] = S["line_weight"] / total
+        totals = (total, S["persons_urban"], S["persons_rural"])
+        if self._gini_pool is not None:  # on the second core, while the next month runs
+            self._gini_pending = (self._gini_pool.submit(self._gini_sums, totals), row, totals)
+        else:
+            self._fill_gini(row, totals, self._gini_sums(totals))
         return row, y, w
 
+    def _gini_sums(self, totals: tuple[float, float, float]) -> np.ndarray:
+        """Re-sort consumption from last month's order and take the Gini sums (recording)."""
+        y, w = self._buffers[0], self._buffers[1]
+        if self._gini_order is None:
+            self._gini_order = stable_argsort(y)
+        else:  # ties keep last month's order
+            o = self._gini_order
+            self._gini_order = o[stable_argsort(y[o])]
+        return recording.gini_pass(y, w, self._gini_order, self.households.urban, *totals)
+
+    @staticmethod
+    def _fill_gini(row: dict[str, Any], totals: tuple[float, ...], g: np.ndarray) -> None:
+        row["gini"] = recording.gini_from_sums(g[0], g[1], totals[0])
+        for k, area in enumerate(("urban", "rural")):
+            if totals[1 + k] > 0:
+                row[f"gini_{area}"] = recording.gini_from_sums(
+                    g[2 + 2 * k], g[3 + 2 * k], totals[1 + k]
+                )
+
+    def _finish_gini(self) -> None:
+        """Wait for the last month's Gini (computed on a second thread) and record it."""
+        if self._gini_pending is not None:
+            fut, row, totals = self._gini_pending
+            self._gini_pending = None
+            self._fill_gini(row, totals, fut.result())
+
     def _record(self, flows: bool | None) -> None:
+        self._finish_gini()
         if accel.enabled:
             row, y, w = self._household_figures_compiled(flows)
         else:
@@ -648,6 +680,7 @@ class PovertyModel(mesa.Model):
 
     def _last_recorded(self, column: str) -> float:
         """The value of ``column`` in the last timeseries row (a DataCollector reporter)."""
+        self._finish_gini()
         return float(self._rows[-1][column])
 
     # ----------------------------------------------------------------------------------------
@@ -657,6 +690,7 @@ class PovertyModel(mesa.Model):
         Columns are documented in ``docs/outputs.md`` (rates as fractions; money in rupiah per
         capita per month at March 2024 prices; persons are real persons represented).
         """
+        self._finish_gini()
         return pd.DataFrame(self._rows)
 
     def ledger(self) -> pd.DataFrame:
