@@ -15,6 +15,14 @@ Key relations (all parameters in ``sim.scenario``):
 * Consumption is buffer-stock (Deaton 1991; Carroll 1997): c = P + mpc * (X - (1 + b) P), where
   P is permanent disposable income, X cash on hand and b the buffer in months; no borrowing;
   below subsistence households spend savings, then sell assets at a discount.
+
+Compiled kernels (``sim.accel``): with ``accel.enabled`` the hot mechanisms (demography, health,
+schooling, permanent labour, consumption, spillovers, ...) run as one Numba loop over the
+households instead of many numpy passes. The numpy code stays the reference and the fallback;
+the kernels give the same arrays bit for bit (``tests/test_accel_dynamics.py``): the same
+random numbers from the same streams, float32 arithmetic in float32 in numpy's order, int8
+arithmetic wrapping as numpy's, numpy's choice of operand in maximum/minimum (``_fmax``), and
+every exp, log and power still computed by numpy.
 """
 
 from __future__ import annotations
@@ -24,13 +32,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
+from sim import accel
 from sim.households import (
     Households,
     government_transfers,
     latent_log_quantile,
+    latent_log_ratio,
     poverty_lines,
 )
-from sim.randomness import Streams
+from sim.randomness import Streams, binomial_counts_int8, binomial_table
 from sim.scenario import Scenario
 
 F32 = np.float32
@@ -54,7 +64,37 @@ def high_tech_income(sc: Scenario, k: np.ndarray) -> np.ndarray:
 
 def asset_income(sc: Scenario, k: np.ndarray) -> np.ndarray:
     """Income from productive assets: the better of the two technologies (rupiah per month)."""
+    a = sc.assets
+    params = (a.low_return, a.high_productivity, fixed_cost(sc), a.high_elasticity)
+    if (
+        accel.enabled
+        and isinstance(k, np.ndarray)
+        and k.dtype == F32
+        and k.ndim == 1
+        and all(type(x) in (int, float) for x in params)  # weak scalars: float32 arithmetic
+    ):
+        powered = np.power(np.maximum(k, 0), a.high_elasticity)  # numpy's power, as below
+        out = np.empty(k.shape[0], dtype=F32)
+        _asset_income_kernel(k, powered, F32(params[0]), F32(params[1]), F32(params[2]), out)
+        return out
     return np.maximum(sc.assets.low_return * k, high_tech_income(sc, k)).astype(F32)
+
+
+@accel.jit
+def _asset_income_kernel(
+    k: np.ndarray,
+    powered: np.ndarray,
+    low_return: np.float32,
+    productivity: np.float32,
+    fixed: np.float32,
+    out: np.ndarray,
+) -> None:
+    """``max(low_return * k, productivity * powered - fixed)`` in float32 (rupiah per month).
+
+    ``powered`` is numpy's ``max(k, 0) ** elasticity``.
+    """
+    for i in range(k.shape[0]):
+        out[i] = _fmax(low_return * k[i], productivity * powered[i] - fixed)
 
 
 def asset_drift(sc: Scenario, k: np.ndarray, labour: np.ndarray) -> np.ndarray:
@@ -110,9 +150,25 @@ def expected_health_cost(sc: Scenario, hh: Households) -> tuple[np.ndarray, floa
     if not h.enabled:
         return np.zeros(hh.n, dtype=F32), 0.0
     oop = h.minor_prob * h.minor_cost + h.severe_prob * h.severe_cost
+    if accel.enabled:
+        # the same expression at (insured, uninsured), then one value per household
+        both = (oop * np.where(np.array([True, False]), 1.0 - h.insured_oop_covered, 1.0)).astype(
+            F32
+        )
+        loss_share = h.severe_prob * h.severe_months * h.severe_earnings_loss
+        out = np.empty(hh.n, dtype=both.dtype)
+        _select_kernel(hh.insured, both[0], both[1], out)
+        return out, float(loss_share)
     uncovered = np.where(hh.insured, 1.0 - h.insured_oop_covered, 1.0)
     loss_share = h.severe_prob * h.severe_months * h.severe_earnings_loss
     return (oop * uncovered).astype(F32), float(loss_share)
+
+
+@accel.jit
+def _select_kernel(mask: np.ndarray, yes: np.float32, no: np.float32, out: np.ndarray) -> None:
+    """``out = np.where(mask, yes, no)``."""
+    for i in range(mask.shape[0]):
+        out[i] = yes if mask[i] else no
 
 
 def health_shocks(sc: Scenario, hh: Households, streams: Streams, month: int) -> np.ndarray:
@@ -127,6 +183,22 @@ def health_shocks(sc: Scenario, hh: Households, streams: Streams, month: int) ->
     if not h.enabled:
         hh.health_state[:] = 0
         return oop
+    if accel.enabled:
+        u = streams.uniform("health.episode", month, hh.n)
+        _health_kernel(
+            hh.sick_months,
+            hh.health_state,
+            hh.insured,
+            u,
+            _as_compared(u, h.severe_prob),
+            _as_compared(u, h.severe_prob + h.minor_prob),
+            np.int8(h.severe_months),
+            F32(1.0 - h.insured_oop_covered),
+            F32(h.severe_cost),
+            F32(h.minor_cost),
+            oop,
+        )
+        return oop
     still_sick = hh.sick_months > 0
     hh.sick_months[still_sick] -= 1
     u = streams.uniform("health.episode", month, hh.n)
@@ -138,6 +210,45 @@ def health_shocks(sc: Scenario, hh: Households, streams: Streams, month: int) ->
     oop += np.where(severe, F32(h.severe_cost), 0) * uncovered
     oop += np.where(minor & ~(hh.sick_months > 0), F32(h.minor_cost), 0) * uncovered
     return oop
+
+
+def _as_compared(u: np.ndarray, value: float) -> np.generic:
+    """``value`` in the dtype numpy compares ``u`` with it (a Python float is weak: float32)."""
+    return np.result_type(u.dtype, value).type(value)
+
+
+@accel.jit
+def _health_kernel(
+    sick_months: np.ndarray,
+    health_state: np.ndarray,
+    insured: np.ndarray,
+    u: np.ndarray,
+    p_severe: float,
+    p_ill: float,
+    severe_months: np.int8,
+    uncovered_insured: np.float32,
+    severe_cost: np.float32,
+    minor_cost: np.float32,
+    oop: np.ndarray,
+) -> None:
+    """:func:`health_shocks` per household (``oop`` starts at zero, float32 rupiah)."""
+    zero = np.float32(0.0)
+    one = np.float32(1.0)
+    for i in range(u.shape[0]):
+        sick = sick_months[i]
+        if sick > 0:
+            sick = sick - np.int8(1)
+        ui = u[i]
+        severe = ui < p_severe and sick == 0
+        minor = ui >= p_severe and ui < p_ill
+        if severe:
+            sick = severe_months
+        sick_months[i] = sick
+        ill = sick > 0
+        health_state[i] = 2 if ill else (1 if minor else 0)
+        unc = uncovered_insured if insured[i] else one
+        o = zero + (severe_cost if severe else zero) * unc
+        oop[i] = o + (minor_cost if (minor and not ill) else zero) * unc
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,6 +268,10 @@ def harvest_factor(sc: Scenario, hh: Households, month: int) -> np.ndarray:
         return np.ones(hh.n, dtype=F32)
     phase = 2 * np.pi * (calendar_month(sc, month) - s.harvest_calendar_month) / 12
     rural = F32(1 + s.harvest_amplitude_rural * np.cos(phase))
+    if accel.enabled:
+        out = np.empty(hh.n, dtype=F32)
+        _select_kernel(hh.urban, F32(1), rural, out)
+        return out
     return np.where(hh.urban, F32(1), rural)
 
 
@@ -168,6 +283,20 @@ def growth_factor(sc: Scenario, month: int) -> float:
 def permanent_labour(sc: Scenario, hh: Households, month: int) -> np.ndarray:
     """Labour earnings without transitory, covariate or health losses (rupiah per month)."""
     inc = sc.income
+    if accel.enabled:
+        out = np.empty(hh.n, dtype=F32)
+        _labour_kernel(
+            hh.wage_base,
+            hh.n_adult,
+            hh.n_elderly,
+            np.exp(F32(inc.return_to_schooling) * hh.adult_schooling),
+            shock_factor(sc, hh),
+            hh.skill,
+            F32(inc.return_to_skill),
+            F32(growth_factor(sc, month)),
+            out,
+        )
+        return out
     return (
         hh.wage_base
         * hh.earners
@@ -178,6 +307,30 @@ def permanent_labour(sc: Scenario, hh: Households, month: int) -> np.ndarray:
     ).astype(F32)
 
 
+@accel.jit
+def _labour_kernel(
+    wage_base: np.ndarray,
+    n_adult: np.ndarray,
+    n_elderly: np.ndarray,
+    schooling_factor: np.ndarray,
+    shock: np.ndarray,
+    skill: np.ndarray,
+    return_to_skill: np.float32,
+    growth: np.float32,
+    out: np.ndarray,
+) -> None:
+    """The float32 product of :func:`permanent_labour`, left to right (rupiah per month)."""
+    one = np.float32(1.0)
+    elderly_weight = np.float32(0.3)
+    for i in range(out.shape[0]):
+        earners = np.float32(n_adult[i]) + elderly_weight * np.float32(n_elderly[i])
+        v = wage_base[i] * earners
+        v = v * schooling_factor[i]
+        v = v * shock[i]
+        v = v * (one + return_to_skill * skill[i])
+        out[i] = v * growth
+
+
 def shock_factor(sc: Scenario, hh: Households) -> np.ndarray:
     """Earnings factor of the persistent shock since month 0: Q(latent now) / Q(latent at 0).
 
@@ -185,6 +338,9 @@ def shock_factor(sc: Scenario, hh: Households) -> np.ndarray:
     function (``households.latent_log_quantile``), so shocks reshuffle households without
     changing the distribution of earnings potential.
     """
+    if accel.enabled:
+        # the quantile interpolation and the difference in one pass; the exp stays numpy's
+        return np.exp(latent_log_ratio(sc, hh))
     latent = hh.latent_permanent + hh.persistent_shock
     return np.exp(latent_log_quantile(sc, hh.urban, latent) - hh.latent_base)
 
@@ -195,8 +351,18 @@ def persistent_shocks(sc: Scenario, hh: Households, streams: Streams, month: int
     if not s.enabled:
         return
     eta = streams.normal("shock.persistent", month, hh.n)
+    if accel.enabled:
+        _ar1_kernel(hh.persistent_shock, eta, F32(s.persistent_rho), F32(s.persistent_sd))
+        return
     hh.persistent_shock *= F32(s.persistent_rho)
     hh.persistent_shock += F32(s.persistent_sd) * eta
+
+
+@accel.jit
+def _ar1_kernel(shock: np.ndarray, eta: np.ndarray, rho: np.float32, sd: np.float32) -> None:
+    """``shock = shock * rho + sd * eta`` in float32 (log points)."""
+    for i in range(shock.shape[0]):
+        shock[i] = shock[i] * rho + sd * eta[i]
 
 
 def transitory_factor(sc: Scenario, hh: Households, streams: Streams, month: int) -> np.ndarray:
@@ -206,7 +372,18 @@ def transitory_factor(sc: Scenario, hh: Households, streams: Streams, month: int
         return np.ones(hh.n, dtype=F32)
     eps = streams.normal("shock.transitory", month, hh.n)
     sd = F32(s.transitory_sd)
+    if accel.enabled:
+        log_factor = np.empty(hh.n, dtype=F32)
+        _affine_kernel(eps, sd, F32(0.5) * sd * sd, log_factor)
+        return np.exp(log_factor)  # numpy's exp
     return np.exp(sd * eps - F32(0.5) * sd * sd)
+
+
+@accel.jit
+def _affine_kernel(x: np.ndarray, scale: np.float32, shift: np.float32, out: np.ndarray) -> None:
+    """``out = scale * x - shift`` in float32."""
+    for i in range(x.shape[0]):
+        out[i] = scale * x[i] - shift
 
 
 @dataclass
@@ -249,6 +426,33 @@ def covariate_shocks(
     return factor_sub[hh.subdistrict]
 
 
+@accel.jit
+def _local_gdp_kernel(
+    subdistrict: np.ndarray,
+    earned: np.ndarray,
+    weight: np.ndarray,
+    mask: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """``np.bincount(subdistrict, weights=earned * weight * mask)`` into ``out``.
+
+    The float32 products are summed in float64 in household order, as bincount does (rupiah
+    per month).
+    """
+    for i in range(earned.shape[0]):
+        out[subdistrict[i]] += np.float64(earned[i] * weight[i] * np.float32(mask[i]))
+
+
+@accel.jit
+def _spill_select_kernel(
+    subdistrict: np.ndarray, others: np.ndarray, factor: np.ndarray, out: np.ndarray
+) -> None:
+    """``np.where(others, factor[subdistrict], 1)`` in float32."""
+    one = np.float32(1.0)
+    for i in range(out.shape[0]):
+        out[i] = factor[subdistrict[i]] if others[i] else one
+
+
 def local_gdp(
     sc: Scenario, hh: Households, mask: np.ndarray, earned: np.ndarray | None = None
 ) -> np.ndarray:
@@ -259,6 +463,17 @@ def local_gdp(
     """
     if earned is None:
         earned = hh.income_labour + hh.income_assets
+    if (
+        accel.enabled
+        and mask.dtype == np.bool_
+        and earned.dtype == F32
+        and hh.weight.dtype == F32
+        and hh.n > 0
+        and int(hh.subdistrict.min()) >= 0
+    ):
+        out = np.zeros(max(sc.population.subdistricts, int(hh.subdistrict.max()) + 1))
+        _local_gdp_kernel(hh.subdistrict, earned, hh.weight, mask, out)
+        return out
     return np.bincount(
         hh.subdistrict, weights=earned * hh.weight * mask, minlength=sc.population.subdistricts
     )
@@ -301,6 +516,11 @@ def spillover_factor(
     extra = sp.nonrecipient_multiplier * state.injections.sum(axis=0) / sp.months
     gdp = local_gdp(sc, hh, others, earned)
     rate = np.divide(extra, gdp, out=np.zeros_like(extra), where=gdp > 0)
+    if accel.enabled:
+        factor = (1.0 + rate).astype(F32)
+        out = np.empty(hh.n, dtype=F32)
+        _spill_select_kernel(hh.subdistrict, others, factor, out)
+        return out
     return np.where(others, (1.0 + rate).astype(F32)[hh.subdistrict], F32(1)).astype(F32)
 
 
@@ -329,6 +549,28 @@ def consume_and_save(
         Assets sold in distress this month (rupiah of book value).
     """
     c_par = sc.consumption
+    if accel.enabled and all(
+        np.asarray(a).dtype == F32 and np.shape(a) == (hh.n,) for a in (permanent, disposable, line)
+    ):  # float32 inputs, as the model's (others promote differently: numpy path)
+        sold = np.empty(hh.n, dtype=F32)
+        _consume_kernel(
+            hh.savings,
+            hh.assets,
+            hh.consumption,
+            hh.n_young,
+            hh.n_school,
+            hh.n_adult,
+            hh.n_elderly,
+            np.asarray(permanent),
+            np.asarray(disposable),
+            np.asarray(line),
+            F32(1.0) + F32(c_par.buffer_months),
+            F32(c_par.mpc_cash),
+            F32(c_par.subsistence_share),
+            F32(1.0 - sc.assets.distress_discount),
+            sold,
+        )
+        return sold
     cash = hh.savings + disposable
     target = (F32(1.0) + F32(c_par.buffer_months)) * permanent
     c = permanent + F32(c_par.mpc_cash) * (cash - target)
@@ -346,6 +588,72 @@ def consume_and_save(
     # a household never consumes nothing: debt-free floor of a token amount
     hh.consumption[:] = np.maximum(c, F32(1.0))
     return sold
+
+
+@accel.jit
+def _fmax(a: float, b: float) -> float:
+    """``np.maximum(a, b)`` bit for bit: a NaN ``a``, else ``a`` if larger, else ``b``.
+
+    So equal values give ``b`` (``max(-0.0, 0.0)`` is ``0.0``, ``max(0.0, -0.0)`` is ``-0.0``)
+    and a NaN ``b`` propagates, as numpy's loops (also ``np.clip``'s) do.
+    """
+    if a != a:
+        return a
+    return a if a > b else b
+
+
+@accel.jit
+def _fmin(a: float, b: float) -> float:
+    """``np.minimum(a, b)`` bit for bit: a NaN ``a``, else ``a`` if smaller, else ``b``."""
+    if a != a:
+        return a
+    return a if a < b else b
+
+
+@accel.jit
+def _consume_kernel(
+    savings: np.ndarray,
+    assets: np.ndarray,
+    consumption: np.ndarray,
+    n_young: np.ndarray,
+    n_school: np.ndarray,
+    n_adult: np.ndarray,
+    n_elderly: np.ndarray,
+    permanent: np.ndarray,
+    disposable: np.ndarray,
+    line: np.ndarray,
+    buffer_factor: np.float32,
+    mpc: np.float32,
+    subsistence_share: np.float32,
+    keep: np.float32,
+    sold_out: np.ndarray,
+) -> None:
+    """:func:`consume_and_save` per household, float32 as numpy (rupiah per month)."""
+    zero = np.float32(0.0)
+    one = np.float32(1.0)
+    for i in range(savings.shape[0]):
+        members = np.float32(
+            np.int16(n_young[i])
+            + np.int16(n_school[i])
+            + np.int16(n_adult[i])
+            + np.int16(n_elderly[i])
+        )
+        cash = savings[i] + disposable[i]
+        perm = permanent[i]
+        target = buffer_factor * perm
+        c = perm + mpc * (cash - target)
+        cash_pos = _fmax(cash, zero)
+        c = _fmin(_fmax(c, zero), cash_pos)  # np.clip
+        subsistence = subsistence_share * line[i] * members
+        c = _fmax(c, _fmin(subsistence, cash_pos))
+        short = _fmax(subsistence - c, zero)
+        sold = _fmin(assets[i], short / keep)
+        sold = sold if short > zero else zero
+        c = c + sold * keep
+        assets[i] = assets[i] - sold
+        savings[i] = _fmax(cash + sold * keep - c, zero)
+        consumption[i] = _fmax(c, one)
+        sold_out[i] = sold
 
 
 # --------------------------------------------------------------------------------------------
@@ -384,6 +692,19 @@ def schooling_condition(sc: Scenario, hh: Households) -> np.ndarray:
     return np.zeros(hh.n, dtype=bool)
 
 
+@accel.jit
+def _schooling_month_kernel(
+    n_enrolled: np.ndarray, n_school: np.ndarray, child_schooling: np.ndarray, months: np.float32
+) -> None:
+    """Add a month of schooling (years) times the enrolled share, per household."""
+    for i in range(n_school.shape[0]):
+        share = np.float32(0.0)
+        if n_school[i] > 0:
+            # float64 quotient rounded to float32: the correctly rounded float32 quotient
+            share = np.float32(np.float64(n_enrolled[i]) / np.float64(n_school[i]))
+        child_schooling[i] = child_schooling[i] + share / months
+
+
 def schooling(
     sc: Scenario,
     hh: Households,
@@ -396,10 +717,13 @@ def schooling(
     if not s.enabled:
         return
     # enrolled children accumulate a month of schooling
-    share = np.divide(
-        hh.n_enrolled, hh.n_school, out=np.zeros(hh.n, dtype=F32), where=hh.n_school > 0
-    )
-    hh.child_schooling += share / F32(12.0)
+    if accel.enabled:
+        _schooling_month_kernel(hh.n_enrolled, hh.n_school, hh.child_schooling, F32(12.0))
+    else:
+        share = np.divide(
+            hh.n_enrolled, hh.n_school, out=np.zeros(hh.n, dtype=F32), where=hh.n_school > 0
+        )
+        hh.child_schooling += share / F32(12.0)
     if calendar_month(sc, month) != s.school_year_calendar_month:
         return
     p = enrolment_probability(sc, hh, conditioned)
@@ -436,6 +760,11 @@ def demography(sc: Scenario, hh: Households, streams: Streams, month: int) -> No
 
     # children reach school age at the start of the school year, when enrolment is decided
     school_start = calendar_month(sc, month) == sc.schooling.school_year_calendar_month
+    if accel.enabled and all(
+        a.dtype == np.int8 for a in (hh.n_young, hh.n_school, hh.n_adult, hh.n_elderly)
+    ):  # the kernels mirror numpy's int8 arithmetic
+        _demography_compiled(sc, hh, streams, month, school_start)
+        return
     young_to_school = (
         draw("age_young", hh.n_young, 1 / 7) if school_start else np.zeros(hh.n, dtype=np.int8)
     )
@@ -478,6 +807,180 @@ def demography(sc: Scenario, hh: Households, streams: Streams, month: int) -> No
     hh.n_enrolled[:] = np.minimum(hh.n_enrolled, hh.n_school)
     empty = hh.members == 0
     hh.n_adult[empty] = 1  # a successor takes over the household
+
+
+# the demography's binomial draws in stream order: (stream name, age group counted)
+_DRAWS = (
+    ("age_young", "young"),
+    ("age_school", "school"),
+    ("age_adult", "adult"),
+    ("births", "adult"),
+    ("death_young", "young"),
+    ("death_adult", "adult"),
+    ("death_elderly", "elderly"),
+    ("leave", "extra"),
+)
+
+
+@accel.jit
+def _wrap8(x: int) -> int:
+    """``x`` wrapped to int8, as numpy's int8 arithmetic wraps."""
+    return ((x + 128) & 255) - 128
+
+
+@accel.jit
+def _clip(x: int, hi: int) -> int:
+    """``np.clip(x, 0, hi)`` of an integer."""
+    return 0 if x < 0 else (hi if x > hi else x)
+
+
+@accel.jit
+def _demography_kernel(
+    n_young: np.ndarray,
+    n_school: np.ndarray,
+    n_adult: np.ndarray,
+    n_elderly: np.ndarray,
+    n_enrolled: np.ndarray,
+    adult_schooling: np.ndarray,
+    child_schooling: np.ndarray,
+    counts: np.ndarray,
+    post_basic: np.float32,
+) -> None:
+    """The numpy demography's updates per household, from the drawn ``counts`` (persons).
+
+    ``counts[j]`` holds draw ``j`` (order of ``_DRAWS``; zeros for the young reaching school
+    age outside the school-year start). The int8 arithmetic wraps and the float32 arithmetic
+    rounds exactly as numpy's does; the schooling means are in years.
+    """
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    for i in range(n_young.shape[0]):
+        ny = np.int64(n_young[i])
+        ns = np.int64(n_school[i])
+        na = np.int64(n_adult[i])
+        nel = np.int64(n_elderly[i])
+        nen = np.int64(n_enrolled[i])
+        yts = np.int64(counts[0, i])
+        sta = np.int64(counts[1, i])
+        ate = np.int64(counts[2, i])
+        births = np.int64(counts[3, i])
+        dy = np.int64(counts[4, i])
+        da = np.int64(counts[5, i])
+        de = np.int64(counts[6, i])
+        lv = np.int64(counts[7, i])
+
+        grow = sta if sta < nen else nen
+        new_adults = np.float32(sta)
+        a_left = _wrap8(_wrap8(_wrap8(na - ate) - da) - lv)
+        adults_after = np.float32(a_left if a_left > 0 else 0)
+        total = adults_after + new_adults
+        a_s = adult_schooling[i]
+        c_s = child_schooling[i]
+        # both sides computed and one selected, as np.where does
+        mixed = (a_s * adults_after + (c_s + post_basic) * new_adults) / max(total, one)
+        adult_schooling[i] = mixed if total > zero else a_s
+        school_after = np.float32(_wrap8(ns - sta))
+        school_total = school_after + np.float32(yts)
+        kept = c_s * school_after / max(school_total, one)
+        child_schooling[i] = kept if school_total > zero else zero
+        nen = _wrap8(nen - grow)
+        nen = nen if nen > 0 else 0
+
+        ny2 = _clip(_wrap8(_wrap8(_wrap8(ny - yts) - dy) + births), 20)
+        ns2 = _clip(_wrap8(_wrap8(ns - sta) + yts), 20)
+        na2 = _clip(_wrap8(a_left + sta), 30)
+        nel2 = _clip(_wrap8(_wrap8(nel + ate) - de), 20)
+        if ny2 + ns2 + na2 + nel2 == 0:
+            na2 = 1  # a successor takes over the household
+        n_young[i] = ny2
+        n_school[i] = ns2
+        n_adult[i] = na2
+        n_elderly[i] = nel2
+        n_enrolled[i] = nen if nen < ns2 else ns2
+
+
+def _demography_compiled(
+    sc: Scenario, hh: Households, streams: Streams, month: int, school_start: bool
+) -> None:
+    """:func:`demography` by compiled kernels: the same uniforms, the same arithmetic.
+
+    Each draw takes its uniforms from its own stream (``streams.uniform64``, what
+    ``streams.binomial`` inverts), in the same order, one array at a time; a kernel turns them
+    into int8 counts with numpy's P(X = 0) table (``randomness.binomial_table`` over the same
+    range of trials as the numpy path), and one pass over the households applies them.
+    """
+    d = sc.demography
+    n = hh.n
+    if n == 0:
+        return
+    probs = (
+        1 / 7,
+        1 / (9 * 12),
+        _monthly(d.ageing_adult_rate),
+        _monthly(d.births_per_adult),
+        _monthly(d.death_rate_young),
+        _monthly(d.death_rate_adult),
+        _monthly(d.death_rate_elderly),
+        _monthly(d.leave_rate),
+    )
+    source = {
+        "young": (hh.n_young, 0),
+        "school": (hh.n_school, 0),
+        "adult": (hh.n_adult, 0),
+        "elderly": (hh.n_elderly, 0),
+        "extra": (hh.n_adult, 2),  # adults beyond the second
+    }
+    ranges = {g: (int(a.min()), int(a.max())) for g, (a, _) in source.items() if g != "extra"}
+    a_lo, a_hi = ranges["adult"]
+    ranges["extra"] = (max(a_lo - 2, 0), max(a_hi - 2, 0))
+    counts = np.zeros((len(_DRAWS), n), dtype=np.int8)
+    for j, ((name, group), p) in enumerate(zip(_DRAWS, probs, strict=True)):
+        if j == 0 and not school_start:
+            continue  # children reach school age only at the start of the school year
+        u = streams.uniform64(f"demography.{name}", month, n)
+        lo, hi = ranges[group]
+        certain, q_tab, ratio = binomial_table(lo, hi, p)
+        trials, offset = source[group]
+        binomial_counts_int8(trials, offset, u, certain, q_tab, lo, ratio, counts[j])
+        del u
+    _demography_kernel(
+        hh.n_young,
+        hh.n_school,
+        hh.n_adult,
+        hh.n_elderly,
+        hh.n_enrolled,
+        hh.adult_schooling,
+        hh.child_schooling,
+        counts,
+        F32(sc.schooling.post_basic_years),
+    )
+
+
+@accel.warmup
+def _warm_up() -> None:
+    """Compile (or load) the household-dynamics kernels for the dtypes the model uses."""
+    n = 3
+    i8 = np.array([0, 1, 2], dtype=np.int8)
+    f4 = np.ones(n, dtype=F32)
+    b1 = np.array([True, False, True])
+    one = F32(1.0)
+    _health_kernel(i8.copy(), i8.copy(), b1, f4 / 2, one, one, np.int8(3), one, one, one, f4.copy())
+    _labour_kernel(f4, i8, i8, f4, f4, f4, one, one, f4.copy())
+    _select_kernel(b1, one, one, f4.copy())
+    _consume_kernel(
+        f4.copy(), f4.copy(), f4.copy(), i8, i8, i8, i8, f4, f4, f4, one, one, one, one, f4.copy()
+    )
+    _schooling_month_kernel(i8, i8, f4.copy(), one)
+    counts = np.zeros((len(_DRAWS), n), dtype=np.int8)
+    _demography_kernel(
+        i8.copy(), i8.copy(), i8.copy(), i8.copy(), i8.copy(), f4.copy(), f4.copy(), counts, one
+    )
+    sub = np.array([0, 1, 0], dtype=np.int16)
+    _local_gdp_kernel(sub, f4, f4, b1, np.zeros(2))
+    _spill_select_kernel(sub, b1, f4, f4.copy())
+    _ar1_kernel(f4.copy(), f4, one, one)
+    _asset_income_kernel(f4, f4, one, one, one, f4.copy())
+    _affine_kernel(f4, one, one, f4.copy())
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Household state as arrays, and the synthesis of a calibrated starting population.
 
 Households are a struct of arrays (one numpy array per attribute, explicit dtypes); there is no
-Python object per household and no Python loop over households. Money is rupiah per month at
-March 2024 prices; a household's ``consumption`` is the household total, and per-capita
+Python object per household and no Python loop over households (with ``sim.accel`` enabled, a
+few functions here run as compiled loops giving the same arrays bit for bit). Money is rupiah
+per month at March 2024 prices; a household's ``consumption`` is the household total, and per-capita
 consumption (BPS's welfare measure) is ``consumption / members``.
 
 The starting population (``synthesize``) is drawn so that, weighted by persons, per-capita
@@ -21,6 +22,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from scipy import special, stats
 
+from sim import accel
 from sim.randomness import Streams
 from sim.scenario import Scenario
 from sim.sorting import stable_argsort
@@ -194,6 +196,69 @@ def interp_on_grid(
     return out
 
 
+def _latent_quantile_tables(
+    sc: Scenario, area: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The interpolation table of :func:`latent_log_quantile` in ``area`` for the kernels.
+
+    Returns:
+        ``(grid, values, slopes, scale)``: the latent grid (log points), the log quantiles
+        (log rupiah), numpy's interval slopes and ``(points - 1) / (grid[-1] - grid[0])``.
+    """
+    d = getattr(sc.calibration, area)
+    grid, logq, slopes = _quantile_table(d.a, d.scale, d.p, d.q, log_consumption_sd(sc, area))
+    return grid, logq, slopes, (grid.size - 1) / (grid[-1] - grid[0])
+
+
+@accel.jit
+def _interp_one(
+    x: float, grid: np.ndarray, values: np.ndarray, slopes: np.ndarray, scale: float
+) -> float:
+    """:func:`interp_on_grid` at one float64 point (NaN gives NaN, as np.interp)."""
+    if x != x:
+        return x
+    if x < grid[0]:
+        return values[0]
+    if x >= grid[grid.size - 1]:
+        return values[values.size - 1]
+    last = grid.size - 2
+    j = np.int64((x - grid[0]) * scale)
+    j = min(max(j, 0), last)
+    if x < grid[j]:
+        j -= 1
+    j = min(max(j, 0), last)
+    if x >= grid[j + 1]:
+        j += 1
+    j = min(max(j, 0), last)
+    gj = grid[j]
+    if x == gj:
+        return values[j]
+    return slopes[j] * (x - gj) + values[j]
+
+
+@accel.jit
+def _latent_quantile_kernel(
+    urban: np.ndarray,
+    latent: np.ndarray,
+    grid_u: np.ndarray,
+    values_u: np.ndarray,
+    slopes_u: np.ndarray,
+    scale_u: float,
+    grid_r: np.ndarray,
+    values_r: np.ndarray,
+    slopes_r: np.ndarray,
+    scale_r: float,
+    out: np.ndarray,
+) -> None:
+    """:func:`latent_log_quantile` per household: float64 interpolation, stored as float32."""
+    for i in range(latent.shape[0]):
+        x = np.float64(latent[i])
+        if urban[i]:
+            out[i] = np.float32(_interp_one(x, grid_u, values_u, slopes_u, scale_u))
+        else:
+            out[i] = np.float32(_interp_one(x, grid_r, values_r, slopes_r, scale_r))
+
+
 def latent_log_quantile(sc: Scenario, urban: np.ndarray, latent: np.ndarray) -> np.ndarray:
     """Log of the area's consumption quantile at a latent log income (log rupiah), float32.
 
@@ -202,6 +267,15 @@ def latent_log_quantile(sc: Scenario, urban: np.ndarray, latent: np.ndarray) -> 
     to the calibrated one whatever the shocks do.
     """
     out = np.empty(latent.shape[0], dtype=np.float32)
+    if accel.enabled and latent.ndim == 1:
+        _latent_quantile_kernel(
+            np.asarray(urban, dtype=np.bool_),
+            latent,
+            *_latent_quantile_tables(sc, "urban"),
+            *_latent_quantile_tables(sc, "rural"),
+            out,
+        )
+        return out
     for area, mask in (("urban", urban), ("rural", ~urban)):
         if not mask.any():
             continue
@@ -209,6 +283,54 @@ def latent_log_quantile(sc: Scenario, urban: np.ndarray, latent: np.ndarray) -> 
         grid, logq, slopes = _quantile_table(d.a, d.scale, d.p, d.q, log_consumption_sd(sc, area))
         out[mask] = interp_on_grid(latent[mask], grid, logq, slopes)  # = np.interp, faster
     return out
+
+
+def latent_log_ratio(sc: Scenario, hh: Households) -> np.ndarray:
+    """``latent_log_quantile(latent now) - latent_base``: log earnings factor of the shock.
+
+    The log of ``dynamics.shock_factor`` (log points, float32), the latent now being
+    ``latent_permanent + persistent_shock``; with ``accel.enabled`` in one compiled pass.
+    """
+    if not accel.enabled or hh.n == 0:
+        latent = hh.latent_permanent + hh.persistent_shock
+        return latent_log_quantile(sc, hh.urban, latent) - hh.latent_base
+    out = np.empty(hh.n, dtype=np.float32)
+    _latent_log_ratio_kernel(
+        hh.urban,
+        hh.latent_permanent,
+        hh.persistent_shock,
+        hh.latent_base,
+        *_latent_quantile_tables(sc, "urban"),
+        *_latent_quantile_tables(sc, "rural"),
+        out,
+    )
+    return out
+
+
+@accel.jit
+def _latent_log_ratio_kernel(
+    urban: np.ndarray,
+    latent_permanent: np.ndarray,
+    persistent_shock: np.ndarray,
+    latent_base: np.ndarray,
+    grid_u: np.ndarray,
+    values_u: np.ndarray,
+    slopes_u: np.ndarray,
+    scale_u: float,
+    grid_r: np.ndarray,
+    values_r: np.ndarray,
+    slopes_r: np.ndarray,
+    scale_r: float,
+    out: np.ndarray,
+) -> None:
+    """:func:`latent_log_ratio` per household (float32 log points)."""
+    for i in range(out.shape[0]):
+        x = np.float64(latent_permanent[i] + persistent_shock[i])  # float32 sum, as numpy
+        if urban[i]:
+            q = np.float32(_interp_one(x, grid_u, values_u, slopes_u, scale_u))
+        else:
+            q = np.float32(_interp_one(x, grid_r, values_r, slopes_r, scale_r))
+        out[i] = q - latent_base[i]
 
 
 @functools.lru_cache(maxsize=16)
@@ -305,15 +427,107 @@ def pkh_benefit(sc: Scenario, hh: Households) -> np.ndarray:
     return total
 
 
+@accel.jit
+def _transfers_kernel(
+    n_young: np.ndarray,
+    n_school: np.ndarray,
+    n_elderly: np.ndarray,
+    pkh: np.ndarray,
+    bpnt: np.ndarray,
+    pkh_on: bool,
+    bpnt_on: bool,
+    max_components: int,
+    young_child: np.float32,
+    elderly: np.float32,
+    school_child: np.float32,
+    bpnt_benefit: np.float32,
+    out: np.ndarray,
+) -> None:
+    """:func:`government_transfers` per household (float32 rupiah per month, ``out`` zeros).
+
+    The PKH components are filled in :func:`pkh_benefit`'s order (young child, elderly, school
+    child) up to ``max_components``; each adds ``count * value`` in float32.
+    """
+    zero = np.float32(0.0)
+    for i in range(out.shape[0]):
+        o = zero
+        if pkh_on:
+            remaining = max_components
+            total = zero
+            take = min(np.int64(n_young[i]), remaining)
+            total = total + np.float32(take) * young_child
+            remaining -= take
+            take = min(np.int64(n_elderly[i]), remaining)
+            total = total + np.float32(take) * elderly
+            remaining -= take
+            take = min(np.int64(n_school[i]), remaining)
+            total = total + np.float32(take) * school_child
+            o = o + (total if pkh[i] else zero)
+        if bpnt_on:
+            o = o + (bpnt_benefit if bpnt[i] else zero)
+        out[i] = o
+
+
 def government_transfers(sc: Scenario, hh: Households) -> np.ndarray:
     """Cash and food transfers from PKH and BPNT (rupiah per household per month)."""
     g = sc.government
     out = np.zeros(hh.n, dtype=np.float32)
+    if accel.enabled and (g.pkh.enabled or g.bpnt.enabled):
+        p = g.pkh
+        _transfers_kernel(
+            hh.n_young,
+            hh.n_school,
+            hh.n_elderly,
+            hh.pkh,
+            hh.bpnt,
+            bool(p.enabled),
+            bool(g.bpnt.enabled),
+            int(np.int16(p.max_components)),
+            np.float32(p.benefit_young_child),
+            np.float32(p.benefit_elderly),
+            np.float32(p.benefit_school_child),
+            np.float32(g.bpnt.benefit),
+            out,
+        )
+        return out
     if g.pkh.enabled:
         out += np.where(hh.pkh, pkh_benefit(sc, hh), 0)
     if g.bpnt.enabled:
         out += np.where(hh.bpnt, np.float32(g.bpnt.benefit), 0)
     return out
+
+
+@accel.jit
+def _registry_pc_kernel(
+    chosen: np.ndarray,
+    consumption: np.ndarray,
+    n_young: np.ndarray,
+    n_school: np.ndarray,
+    n_adult: np.ndarray,
+    n_elderly: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """``max(consumption_pc, 1)`` of the households ``chosen`` (float32 rupiah per capita)."""
+    one = np.float32(1.0)
+    for j in range(chosen.shape[0]):
+        i = chosen[j]
+        members = np.int64(n_young[i]) + n_school[i] + n_adult[i] + n_elderly[i]
+        pc = consumption[i] / np.float32(members)
+        out[j] = pc if (pc >= one or pc != pc) else one  # np.maximum: NaN propagates
+
+
+@accel.jit
+def _registry_store_kernel(
+    chosen: np.ndarray,
+    log_pc: np.ndarray,
+    noise_sd: np.float32,
+    noise: np.ndarray,
+    registry_score: np.ndarray,
+) -> None:
+    """Store ``log_pc + noise_sd * noise`` (float32) in the records ``chosen``."""
+    for j in range(chosen.shape[0]):
+        i = chosen[j]
+        registry_score[i] = log_pc[j] + noise_sd * noise[i]
 
 
 def refresh_registry(
@@ -328,12 +542,66 @@ def refresh_registry(
     """
     g = sc.government.registry
     noise = streams.normal("registry.noise", month, hh.n)
+    if accel.enabled and share < 1.0:
+        # only the chosen records are computed; the log is numpy's, on those records
+        u = streams.uniform("registry.refresh", month, hh.n)
+        chosen = np.flatnonzero(u < share)
+        pc = np.empty(chosen.size, dtype=np.float32)
+        _registry_pc_kernel(
+            chosen, hh.consumption, hh.n_young, hh.n_school, hh.n_adult, hh.n_elderly, pc
+        )
+        _registry_store_kernel(chosen, np.log(pc), np.float32(g.noise_sd), noise, hh.registry_score)
+        return
     fresh = np.log(np.maximum(hh.consumption_pc, np.float32(1))) + np.float32(g.noise_sd) * noise
     if share >= 1.0:
         hh.registry_score[:] = fresh
         return
     chosen = streams.uniform("registry.refresh", month, hh.n) < share
     hh.registry_score[chosen] = fresh[chosen]
+
+
+@accel.jit
+def _target_kernel(
+    order: np.ndarray,
+    weight: np.ndarray,
+    n_young: np.ndarray,
+    n_school: np.ndarray,
+    n_adult: np.ndarray,
+    n_elderly: np.ndarray,
+    limit_pkh: float,
+    limit_bpnt: float,
+    limit_pbi: float,
+    on_pkh: bool,
+    on_bpnt: bool,
+    on_pbi: bool,
+    pkh: np.ndarray,
+    bpnt: np.ndarray,
+    pbi: np.ndarray,
+) -> None:
+    """The three :func:`_rank_within` selections in one pass over the registry order.
+
+    The running sums are numpy's cumulative sums (float64, in order); ``limit_*`` are the
+    shares times numpy's totals (households for PKH and BPNT, persons for PBI-JKN).
+    """
+    cum_pkh = 0.0
+    cum_bpnt = 0.0
+    cum_pbi = 0.0
+    for r in range(order.shape[0]):
+        i = order[r]
+        w = np.float64(weight[i])
+        # (n_young + n_school + n_elderly) > 0 in numpy's int8 arithmetic (it wraps)
+        young_school = ((np.int64(n_young[i]) + n_school[i] + 128) & 255) - 128
+        has_component = ((young_school + n_elderly[i] + 128) & 255) - 128 > 0
+        chosen = False
+        if has_component:
+            cum_pkh += w
+            chosen = cum_pkh <= limit_pkh
+        pkh[i] = on_pkh and chosen
+        cum_bpnt += w
+        bpnt[i] = on_bpnt and cum_bpnt <= limit_bpnt
+        members = np.int64(n_young[i]) + n_school[i] + n_adult[i] + n_elderly[i]
+        cum_pbi += np.float64(members) * w
+        pbi[i] = on_pbi and cum_pbi <= limit_pbi
 
 
 def target_government_programmes(sc: Scenario, hh: Households) -> None:
@@ -345,6 +613,29 @@ def target_government_programmes(sc: Scenario, hh: Households) -> None:
     """
     g = sc.government
     keep = 1.0 - g.registry.duplicate_share
+    if accel.enabled and hh.n > 0:
+        order = stable_argsort(hh.registry_score)
+        persons = hh.persons
+        total_w = hh.weight.astype(np.float64).sum()  # numpy's pairwise sums, as _rank_within
+        total_p = persons.sum()
+        _target_kernel(
+            order,
+            hh.weight,
+            hh.n_young,
+            hh.n_school,
+            hh.n_adult,
+            hh.n_elderly,
+            g.pkh.coverage * keep * total_w,
+            g.bpnt.coverage * keep * total_w,
+            g.pbi_jkn.coverage * keep * total_p,
+            bool(g.pkh.enabled),
+            bool(g.bpnt.enabled),
+            bool(g.pbi_jkn.enabled),
+            hh.pkh,
+            hh.bpnt,
+            hh.pbi,
+        )
+        return
     w = hh.weight.astype(np.float64)
     has_component = (hh.n_young + hh.n_school + hh.n_elderly) > 0
     everyone = np.ones(hh.n, dtype=bool)
@@ -529,3 +820,24 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     hh.latent_base[:] = latent_log_quantile(sc, hh.urban, hh.latent_permanent + hh.persistent_shock)
     dynamics.back_out_incomes(sc, hh, wants_high)
     return hh
+
+
+@accel.warmup
+def _warm_up() -> None:
+    """Compile (or load) the household kernels for the dtypes the model uses."""
+    n = 3
+    i8 = np.array([0, 1, 2], dtype=np.int8)
+    f4 = np.ones(n, dtype=np.float32)
+    b1 = np.array([True, False, True])
+    idx = np.arange(n, dtype=np.intp)
+    grid = np.linspace(-1.0, 1.0, 5)
+    table = (grid, grid, np.ones(4), 2.0)
+    _latent_quantile_kernel(b1, f4, *table, *table, f4.copy())
+    _latent_log_ratio_kernel(b1, f4, f4, f4, *table, *table, f4.copy())
+    _target_kernel(
+        idx, f4, i8, i8, i8, i8, 1.0, 1.0, 1.0, True, True, True, b1.copy(), b1.copy(), b1.copy()
+    )
+    _registry_pc_kernel(idx, f4, i8, i8, i8, i8, f4.copy())
+    _registry_store_kernel(idx, f4, np.float32(0.5), f4, f4.copy())
+    one = np.float32(1.0)
+    _transfers_kernel(i8, i8, i8, b1, b1, True, True, 3, one, one, one, one, f4.copy())

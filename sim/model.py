@@ -162,7 +162,7 @@ def _budget(
             - oop_expected[i]
         )
         k = assets[i] * asset_retained + inv
-        if not (k >= zero or k != k):  # np.maximum(k, 0): NaN and -0.0 kept as numpy keeps them
+        if not (k > zero or k != k):  # np.maximum(k, 0): NaN kept; -0.0 and 0 give the 0
             k = zero
         assets[i] = k + new_assets[i]
         skill[i] = skill[i] + new_skill[i]

@@ -171,6 +171,12 @@ class PrefetchStreams(Streams):
             return super().normal(decision, month, n)
         return self._take("normal32", decision, month)
 
+    def uniform64(self, decision: str, month: int, n: int) -> np.ndarray:
+        """As :meth:`Streams.uniform64` (produced ahead when ``n`` is the household count)."""
+        if n != self.n:
+            return super().uniform64(decision, month, n)
+        return self._take("uniform64", decision, month)
+
     def binomial(
         self, decision: str, month: int, trials: np.ndarray, p: np.ndarray | float
     ) -> np.ndarray:

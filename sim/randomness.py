@@ -8,6 +8,9 @@ does not touch leave that household's shocks bit-identical, and scenario compari
 (Klein et al. 2024, arXiv:2409.02086, describe the same design in Starsim).
 
 A decision that concerns institutions or sub-districts uses the same scheme with its own name.
+
+The binomial inversion has a compiled per-element loop (``sim.accel``) with the numpy loop's
+float64 arithmetic; the powers q**t still come from numpy, so the counts are the same.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+
+from sim import accel
 
 
 def decision_key(decision: str) -> int:
@@ -56,6 +61,10 @@ class Streams:
         """``n`` standard normal draws as float32, one per household index."""
         return self.generator(decision, month).standard_normal(n, dtype=np.float32)
 
+    def uniform64(self, decision: str, month: int, n: int) -> np.ndarray:
+        """``n`` uniform draws on [0, 1) as float64: the draws :meth:`binomial` inverts."""
+        return self.generator(decision, month).random(n)
+
     def binomial(
         self, decision: str, month: int, trials: np.ndarray, p: np.ndarray | float
     ) -> np.ndarray:
@@ -78,6 +87,126 @@ class Streams:
         return binomial_from_uniform(trials, p, u)
 
 
+def binomial_table(lo: int, hi: int, p: float) -> tuple[bool, np.ndarray, float]:
+    """The P(X = 0) table of :func:`binomial_from_uniform` for a scalar ``p``.
+
+    Args:
+        lo: Fewest trials of any element (persons).
+        hi: Most trials of any element (persons), ``hi >= lo``.
+        p: Success probability (clipped to [0, 1]).
+
+    Returns:
+        ``(certain, q_tab, ratio)``: whether every trial succeeds (p >= 1), P(X = 0) =
+        q**t for t = lo..hi (float64, computed by numpy exactly as the numpy path does, so that
+        the compiled path reads the very same numbers), and p / q.
+    """
+    p_s = min(max(float(p), 0.0), 1.0)
+    if p_s >= 1.0:
+        return True, np.ones(1, dtype=np.float64), 0.0
+    q_tab = np.full(hi - lo + 1, 1.0 - p_s) ** np.arange(lo, hi + 1, dtype=np.float64)
+    q = 1.0 - p_s
+    return False, q_tab, (p_s / q if q > 0 else 0.0)
+
+
+@accel.jit
+def binomial_count(t: int, u: float, pmf0: float, ratio: float) -> int:
+    """One binomial count by CDF inversion (compiled; the arithmetic of the numpy loop).
+
+    Args:
+        t: Trials (persons).
+        u: The element's uniform on [0, 1).
+        pmf0: P(X = 0) = q**t (float64, from numpy).
+        ratio: p / q (float64; 0 when q = 0).
+
+    Returns:
+        The number of k < t with CDF(k) <= u (0 when t <= 0).
+    """
+    if not (u >= pmf0 and t > 0):
+        return 0
+    pmf = pmf0
+    cdf = pmf0
+    count = 0
+    k = 0
+    while True:
+        count += 1
+        k += 1
+        left = t - k + 1
+        if left < 0:
+            left = 0
+        # as numpy: ((pmf * left) / k) * ratio, in float64, left to right
+        pmf = pmf * np.float64(left) / np.float64(k) * ratio
+        cdf = cdf + pmf
+        if not (u >= cdf and t > k):
+            return count
+
+
+@accel.jit
+def _binomial_table_kernel(
+    t: np.ndarray, u: np.ndarray, q_tab: np.ndarray, lo: int, ratio: float, out: np.ndarray
+) -> None:
+    """Binomial counts for a scalar p, P(X = 0) read from ``q_tab`` (``out`` int16)."""
+    for i in range(t.shape[0]):
+        ti = np.int64(t[i])
+        out[i] = binomial_count(ti, u[i], q_tab[ti - lo], ratio)
+
+
+@accel.jit
+def _binomial_live_kernel(
+    live: np.ndarray,
+    t_l: np.ndarray,
+    u: np.ndarray,
+    p_a: np.ndarray,
+    q_a: np.ndarray,
+    pmf0: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """Binomial counts of the elements ``live`` for per-element p (``p_a`` clipped, float64)."""
+    for j in range(live.shape[0]):
+        i = live[j]
+        tj = np.int64(t_l[j])
+        if p_a[j] >= 1.0:
+            out[i] = tj
+            continue
+        ratio = p_a[j] / q_a[j] if q_a[j] > 0 else 0.0
+        out[i] = binomial_count(tj, u[i], pmf0[j], ratio)
+
+
+@accel.jit
+def binomial_counts_int8(
+    trials: np.ndarray,
+    offset: int,
+    u: np.ndarray,
+    certain: bool,
+    q_tab: np.ndarray,
+    lo: int,
+    ratio: float,
+    out: np.ndarray,
+) -> None:
+    """Binomial counts for a scalar p into an int8 array (compiled; the demography's draws).
+
+    The counts of :func:`binomial_from_uniform` cast to int8, for ``trials - offset`` trials
+    (at least 0 when ``offset`` > 0: the adults beyond the second).
+
+    Args:
+        trials: Persons per element (int8).
+        offset: Persons not at risk (subtracted from ``trials``).
+        u: One float64 uniform per element.
+        certain: Whether p >= 1 (every trial succeeds).
+        q_tab: P(X = 0) for ``lo`` trials and up (``binomial_table``, from numpy).
+        lo: Fewest trials present.
+        ratio: p / q.
+        out: int8 counts (written).
+    """
+    for i in range(u.shape[0]):
+        t = np.int64(trials[i]) - offset
+        if offset > 0 and t < 0:
+            t = 0
+        if certain:
+            out[i] = t
+        else:
+            out[i] = binomial_count(t, u[i], q_tab[t - lo], ratio)
+
+
 def binomial_from_uniform(trials: np.ndarray, p: np.ndarray | float, u: np.ndarray) -> np.ndarray:
     """Binomial counts by inverting the CDF at per-element uniforms ``u`` (exact).
 
@@ -86,9 +215,40 @@ def binomial_from_uniform(trials: np.ndarray, p: np.ndarray | float, u: np.ndarr
     as soon as every element is resolved. Only the elements still unresolved after P(X = 0) are
     carried through the loop, and a scalar ``p`` takes P(X = 0) = q**trials from a table of the
     few trial counts present; every element's arithmetic is the same as over the full arrays.
+
+    With ``accel.enabled`` a compiled loop does the inversion per element (the powers q**t
+    still come from numpy): the same counts.
+
+    Args:
+        trials: Trials per element (small non-negative integers, persons).
+        p: Success probability per element, or a scalar.
+        u: One uniform on [0, 1) per element (float64).
+
+    Returns:
+        int16 counts, 0 <= count <= trials.
     """
     t = np.asarray(trials).astype(np.int16)
     out = np.zeros(t.shape, dtype=np.int16)
+    if accel.enabled and t.ndim == 1:
+        if np.ndim(p) == 0:
+            if t.size == 0:
+                return out
+            lo, hi = int(t.min()), int(t.max())
+            certain, q_tab, ratio = binomial_table(lo, hi, float(p))
+            if certain:  # every trial succeeds
+                out[:] = t
+            else:
+                _binomial_table_kernel(t, np.asarray(u), q_tab, lo, ratio, out)
+            return out
+        live = np.flatnonzero(t)
+        t_l = t[live]
+        p_l = np.asarray(p)
+        p_l = p_l[live] if p_l.shape == t.shape else np.broadcast_to(p_l, t.shape)[live]
+        p_a = np.clip(p_l.astype(np.float64), 0.0, 1.0)
+        q_a = 1.0 - p_a
+        pmf0 = q_a ** t_l.astype(np.float64)  # P(X = 0), by numpy as below
+        _binomial_live_kernel(live, t_l, np.asarray(u), p_a, q_a, pmf0, out)
+        return out
     if np.ndim(p) == 0:
         p_s = min(max(float(p), 0.0), 1.0)
         if p_s >= 1.0:  # certain: every trial succeeds
@@ -135,3 +295,17 @@ def binomial_from_uniform(trials: np.ndarray, p: np.ndarray | float, u: np.ndarr
         open_ &= (us >= cdf) & (ts > k)
     out[idx] = count
     return out
+
+
+@accel.warmup
+def _warm_up() -> None:
+    """Compile (or load) the binomial kernels for the dtypes the model uses."""
+    t = np.array([0, 1, 3], dtype=np.int16)
+    u = np.array([0.1, 0.5, 0.9])
+    out = np.zeros(3, dtype=np.int16)
+    _binomial_table_kernel(t, u, binomial_table(0, 3, 0.2)[1], 0, 0.25, out)
+    p = np.array([0.2, 0.3])
+    _binomial_live_kernel(np.array([1, 2], dtype=np.intp), t[1:], u, p, 1.0 - p, p, out)
+    i8 = t.astype(np.int8)
+    q_tab = binomial_table(0, 2, 0.1)[1]
+    binomial_counts_int8(i8, 0, u, False, q_tab, 0, 0.1, np.zeros(3, dtype=np.int8))
