@@ -49,7 +49,7 @@ from sim.ledger import SPENT
 from sim.prefetch import PrefetchStreams, default_enabled
 from sim.randomness import Streams
 from sim.scenario import Scenario
-from sim.sorting import stable_argsort
+from sim.sorting import reorder, stable_argsort
 
 F32 = np.float32
 
@@ -625,9 +625,8 @@ class PovertyModel(mesa.Model):
         y, w = self._buffers[0], self._buffers[1]
         if self._gini_order is None:
             self._gini_order = stable_argsort(y)
-        else:  # ties keep last month's order
-            o = self._gini_order
-            self._gini_order = o[stable_argsort(y[o])]
+        else:  # ties keep last month's order; the old order is freed as it is replaced
+            self._gini_order = reorder(y, self._gini_order)
         return recording.gini_pass(y, w, self._gini_order, self.households.urban, *totals)
 
     @staticmethod

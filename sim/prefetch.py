@@ -52,7 +52,7 @@ class PrefetchStreams(Streams):
         depth: Largest number of produced arrays waiting to be used.
     """
 
-    def __init__(self, root_seed: int, n: int, depth: int = 3) -> None:
+    def __init__(self, root_seed: int, n: int, depth: int = 2) -> None:
         super().__init__(root_seed)
         self.n = int(n)
         self.month: int | None = None

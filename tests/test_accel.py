@@ -61,3 +61,25 @@ def test_recording_without_flows_and_one_area():
     np.testing.assert_allclose(
         a.to_numpy(dtype=float), b.to_numpy(dtype=float), rtol=1e-12, atol=1e-15
     )
+
+
+@pytest.mark.parametrize("n", [2, 3, 17, 1_000, 50_001])
+def test_reorder_is_the_stable_refresh(n):
+    from sim.sorting import reorder
+
+    rng = np.random.default_rng(n)
+    for _ in range(4):
+        v = rng.normal(size=n).astype(np.float32)
+        v[rng.random(n) < 0.3] = v[0]  # ties: they keep the old order
+        v[rng.random(n) < 0.05] = -0.0
+        v[rng.random(n) < 0.05] = 0.0
+        v[rng.random(n) < 0.02] = np.inf
+        order = rng.permutation(n).astype(np.intp)
+        expected = order[np.argsort(v[order], kind="stable")]
+        with accel.forced(True):
+            np.testing.assert_array_equal(reorder(v, order), expected)
+        with accel.disabled():
+            np.testing.assert_array_equal(reorder(v, order), expected)
+    v[1] = np.nan  # NaN: the numpy fallback, same answer as numpy
+    with accel.forced(True):
+        np.testing.assert_array_equal(reorder(v, order), order[np.argsort(v[order], kind="stable")])
