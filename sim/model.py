@@ -172,11 +172,26 @@ def _budget(
     return invest, disposable, permanent
 
 
+@accel.jit
+def _tutoring(n_enrolled, n_school, schooling, child_schooling):
+    """``child_schooling += schooling * n_enrolled / n_school`` (0 without school children).
+
+    As numpy computes it: the share in float64 (integer true division), then float32.
+    """
+    for i in range(n_enrolled.shape[0]):
+        share = np.float32(0.0)
+        if n_school[i] > 0:
+            share = np.float32(np.float64(n_enrolled[i]) / np.float64(n_school[i]))
+        child_schooling[i] = child_schooling[i] + schooling[i] * share
+
+
 @accel.warmup
 def _warm_up() -> None:
     f = np.ones(3, dtype=np.float32)
     one = np.float32(1.0)
     _earnings(f, f, f, f, f, f)
+    i8 = np.ones(3, dtype=np.int8)
+    _tutoring(i8, i8, f, f.copy())
     _budget(f, f, f, f, f, f, f, f, f, f, f, one, one, one, one, one, f.copy(), f.copy(),
             f.copy(), f.copy(), f.copy())  # fmt: skip
 
@@ -368,10 +383,14 @@ class PovertyModel(mesa.Model):
 
         # 6-7. demography and schooling (programme conditions and tutoring act here)
         dynamics.demography(sc, hh, s, m)
-        share_enrolled = np.divide(
-            hh.n_enrolled, hh.n_school, out=np.zeros(hh.n, dtype=F32), where=hh.n_school > 0
-        )
-        hh.child_schooling += effects.schooling * share_enrolled
+        if accel.enabled:
+            _tutoring(hh.n_enrolled, hh.n_school, effects.schooling, hh.child_schooling)
+        else:
+            share_enrolled = np.divide(
+                hh.n_enrolled, hh.n_school, out=np.zeros(hh.n, dtype=F32), where=hh.n_school > 0
+            )
+            hh.child_schooling += effects.schooling * share_enrolled
+            del share_enrolled
         conditioned = dynamics.schooling_condition(sc, hh) | effects.conditioned
         dynamics.schooling(sc, hh, s, m, conditioned)
 
@@ -379,7 +398,7 @@ class PovertyModel(mesa.Model):
         # the recording, where the step's memory peaks
         del effects, transitory, covariate, oop, oop_expected, ill, recipients, labour_perm
         del labour, assets_income_normal, assets_income, spill, transfers, invest, disposable
-        del permanent, share_enrolled, conditioned
+        del permanent, conditioned
 
         # 8. rolling registry verification; quarterly re-targeting of government programmes
         reg = sc.government.registry

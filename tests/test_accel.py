@@ -43,7 +43,20 @@ def test_recording_matches_numpy(name):
         rtol=1e-12,
     )
     # the household state is the same bit for bit (recording never feeds back)
-    for field in ("consumption", "assets", "savings", "registry_score", "n_adult"):
+    for field in (
+        "consumption",
+        "assets",
+        "savings",
+        "skill",
+        "child_schooling",
+        "adult_schooling",
+        "registry_score",
+        "income_labour",
+        "income_assets",
+        "income_transfers",
+        "n_adult",
+        "n_enrolled",
+    ):
         np.testing.assert_array_equal(
             getattr(fast.households, field), getattr(ref.households, field)
         )
