@@ -288,6 +288,13 @@ class PovertyModel(mesa.Model):
         if self.check:
             check_month(self)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """State for copies and pickles: the Gini finished, no thread pool (a copy runs inline)."""
+        self._finish_gini()
+        state = self.__dict__.copy()
+        state["_gini_pool"] = None
+        return state
+
     @property
     def month(self) -> int:
         """Months simulated so far."""

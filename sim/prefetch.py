@@ -66,6 +66,10 @@ class PrefetchStreams(Streams):
         self._thread: threading.Thread | None = None
         self.stats = {"prefetched": 0, "on_the_spot": 0, "dropped": 0}
 
+    def __reduce__(self) -> tuple:
+        """Copies and pickles are plain :class:`Streams` of the same seed (the same numbers)."""
+        return (Streams, (self.root_seed,))
+
     # -- the worker --------------------------------------------------------------------------
     def _produce(self, kind: str, decision: str, month: int) -> np.ndarray:
         g = self.generator(decision, month)

@@ -31,6 +31,13 @@ def design(sc: Scenario, kind: str) -> ProgrammeCommon:
     return getattr(sc.programmes, kind)
 
 
+def members_at(hh: Households, idx: np.ndarray) -> np.ndarray:
+    """``hh.members[idx]``, computed for the households ``idx`` only (int16, the same values)."""
+    return (
+        hh.n_young[idx].astype(np.int16) + hh.n_school[idx] + hh.n_adult[idx] + hh.n_elderly[idx]
+    ).astype(np.int16)
+
+
 def eligible(
     sc: Scenario,
     kind: str,
@@ -50,12 +57,18 @@ def eligible(
     is ``eligible(...)[idx]``.
     """
     d = design(sc, kind)
-    y = hh.consumption_pc if consumption_pc is None else consumption_pc
     if idx is None:
+        y = hh.consumption_pc if consumption_pc is None else consumption_pc
         ok = y < F32(d.eligibility_line_multiple) * line
         school, insured = hh.n_school, hh.insured
     else:
-        ok = y[idx] < F32(d.eligibility_line_multiple) * line[idx]
+        # consumption_pc at idx: the same division, for those households only
+        y_idx = (
+            hh.consumption[idx] / members_at(hh, idx)
+            if consumption_pc is None
+            else consumption_pc[idx]
+        )
+        ok = y_idx < F32(d.eligibility_line_multiple) * line[idx]
         school, insured = hh.n_school[idx], hh.insured[idx]
     if kind in ("scholarship", "tutoring"):
         ok &= school > 0
@@ -106,7 +119,7 @@ def monthly_transfer(
         enrolled = hh.n_enrolled if idx is None else hh.n_enrolled[idx]
         return (enrolled * F32(p.scholarship.amount_per_child)).astype(F32)
     if kind == "health_insurance":
-        members = hh.members if idx is None else hh.members[idx]
+        members = hh.members if idx is None else members_at(hh, idx)
         return (members * F32(p.health_insurance.premium_per_person)).astype(F32)
     return np.zeros(n, dtype=F32)  # tutoring and clinic pay no money to households
 
@@ -192,14 +205,61 @@ def apply_enrolment(
     """
     # Everything below is elementwise and changes nothing outside ``active``, so it is
     # computed for the enrolled households only (the same arithmetic per household).
-    p = sc.programmes
     idx = np.flatnonzero(active)
-    months_in = months_in[idx]
-    dup = np.where(prior_same_kind[idx], F32(p.duplicate_effect), F32(1))
-    strength = (dup * F32(quality) * bundle_multiplier[idx]).astype(F32)
-    paid_in = monthly_transfer(sc, kind, hh, months_in, idx=idx).astype(F32)
+    paid_in = apply_enrolment_at(
+        sc,
+        kind,
+        hh,
+        idx,
+        months_in[idx],
+        prior_same_kind[idx],
+        quality,
+        bundle_multiplier[idx],
+        effects,
+        market_access,
+    )
     paid = np.zeros(hh.n, dtype=F32)
     paid[idx] = paid_in
+    return paid
+
+
+def apply_enrolment_at(
+    sc: Scenario,
+    kind: str,
+    hh: Households,
+    idx: np.ndarray,
+    months_in: np.ndarray,
+    prior_same_kind: np.ndarray,
+    quality: float,
+    bundle_multiplier: np.ndarray,
+    effects: Effects,
+    market_access: bool,
+) -> np.ndarray:
+    """:func:`apply_enrolment` for the enrolled households ``idx`` given by index.
+
+    The same arithmetic per household as :func:`apply_enrolment` with
+    ``active = idx`` as a mask (``idx`` ascending, no repeats); the per-household arguments are
+    given for ``idx`` only.
+
+    Args:
+        sc: Scenario.
+        kind: Programme kind of the institution.
+        hh: Households.
+        idx: Indices of the households enrolled this month (ascending).
+        months_in: Months already spent in the programme at ``idx`` (0 = first month).
+        prior_same_kind: At ``idx``: already holding an enrolment of this kind.
+        quality: The institution's practice quality (multiple of the standard effect).
+        bundle_multiplier: At ``idx``: complementarity multiplier of case-managed bundles.
+        effects: Accumulated effects (full length), updated in place at ``idx``.
+        market_access: Graduation beneficiaries get market access (business partnership).
+
+    Returns:
+        Rupiah paid to each household of ``idx`` (transfers, float32).
+    """
+    p = sc.programmes
+    dup = np.where(prior_same_kind, F32(p.duplicate_effect), F32(1))
+    strength = (dup * F32(quality) * bundle_multiplier).astype(F32)
+    paid_in = monthly_transfer(sc, kind, hh, months_in, idx=idx).astype(F32)
     # cash that reaches the household loses value with poor practice (leakage) and duplication
     leakage = min(quality, 1.0)  # poor practice loses part of the cash on the way
     usable = paid_in * F32(leakage) * dup
@@ -225,4 +285,4 @@ def apply_enrolment(
         cut = np.clip(F32(p.clinic.cost_reduction) * strength, 0, 1)
         effects.oop_factor[idx] = effects.oop_factor[idx] * (F32(1) - cut)
     effects.cash[idx] += usable.astype(F32)
-    return paid
+    return paid_in

@@ -74,3 +74,20 @@ def test_default_switch(monkeypatch):
     assert not default_enabled(10_000)  # small runs: the thread would cost more than it saves
     monkeypatch.setenv("SINERGI_PREFETCH", "0")
     assert not default_enabled(10_000_000)
+
+
+def test_a_model_with_threads_can_be_copied(monkeypatch):
+    import copy
+    import pickle
+
+    monkeypatch.setenv("SINERGI_PREFETCH", "1")
+    sc = sim.load_scenario("competition", overrides={"population.households": 2_000, "months": 4})
+    a = sim.PovertyModel(sc, rng=1)
+    a.step()
+    b = copy.deepcopy(a)
+    assert type(b.streams) is Streams
+    a.run()
+    b.run()
+    pd.testing.assert_frame_equal(a.timeseries(), b.timeseries())
+    c = pickle.loads(pickle.dumps(PrefetchStreams(4, 10)))
+    assert type(c) is Streams and c.root_seed == 4
