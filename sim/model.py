@@ -305,7 +305,8 @@ class PovertyModel(mesa.Model):
         """Advance one month (the order is in the module docstring)."""
         sc, hh, s = self.config, self.households, self.streams
         m = self.month
-        if isinstance(s, PrefetchStreams):  # next draws are produced on a second thread
+        prefetch = isinstance(s, PrefetchStreams)
+        if prefetch and s.month != m:  # the month's draws are produced on a second thread
             s.begin_month(m)
 
         # 1. institutions: money, costs, enrolment, delivery
@@ -386,7 +387,12 @@ class PovertyModel(mesa.Model):
             hh.income_labour[:] = labour
             hh.income_assets[:] = assets_income
             hh.income_transfers[:] = transfers + effects.cash
+        # free the month's income temporaries before the passes that follow (the step's memory
+        # peak is their sum): only the budget and the programme effects are still needed
+        del transitory, covariate, oop, oop_expected, ill, recipients, labour_perm
+        del labour, assets_income_normal, assets_income, spill, transfers, invest
         dynamics.consume_and_save(sc, hh, permanent, disposable, self.lines)
+        del permanent, disposable
 
         # 6-7. demography and schooling (programme conditions and tutoring act here)
         dynamics.demography(sc, hh, s, m)
@@ -401,15 +407,13 @@ class PovertyModel(mesa.Model):
         conditioned = dynamics.schooling_condition(sc, hh) | effects.conditioned
         dynamics.schooling(sc, hh, s, m, conditioned)
 
-        # the month's household-length temporaries are not needed any more: free them before
-        # the recording, where the step's memory peaks
-        del effects, transitory, covariate, oop, oop_expected, ill, recipients, labour_perm
-        del labour, assets_income_normal, assets_income, spill, transfers, invest, disposable
-        del permanent, conditioned
+        del effects, conditioned  # the last of the month's household-length temporaries
 
         # 8. rolling registry verification; quarterly re-targeting of government programmes
         reg = sc.government.registry
         refresh_registry(sc, hh, s, m, share=1.0 / reg.update_months)
+        if prefetch:  # the month's last household draw: next month's can start now
+            s.begin_month(m + 1)
         if m % reg.retarget_months == 0:
             target_government_programmes(sc, hh)
 
@@ -705,7 +709,8 @@ class PovertyModel(mesa.Model):
 
     def _last_recorded(self, column: str) -> float:
         """The value of ``column`` in the last timeseries row (a DataCollector reporter)."""
-        self._finish_gini()
+        if column.startswith("gini"):  # the only figures completed later (_finish_gini)
+            self._finish_gini()
         return float(self._rows[-1][column])
 
     # ----------------------------------------------------------------------------------------

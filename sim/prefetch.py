@@ -13,12 +13,15 @@ The numbers are the same, bit for bit: a prefetched array is exactly what
 ``Streams.generator(decision, month)`` would have drawn (``tests/test_prefetch.py``). A
 decision that was not foreseen (the school year starting, an institution enrolling for the
 first time) is drawn on the spot, and a foreseen one that is not asked for is dropped at the
-month's end. At most ``depth`` arrays wait unconsumed at any time, which bounds the extra
-memory (``depth`` x households x 8 bytes at most).
+month's end. The model starts the next month's production as soon as the current month's
+last household draw is taken, so the worker fills the time of the monthly recording. Arrays
+waiting unconsumed hold at most ``budget`` x 4 bytes per household (float32 draws count 1,
+float64 ones 2), which bounds the extra memory: 32 bytes per household by default.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import queue
 import threading
@@ -32,7 +35,7 @@ from sim.randomness import Streams, binomial_from_uniform
 #: it a month's draws take well under a millisecond and the thread would cost more.
 MIN_HOUSEHOLDS = 100_000
 
-_KINDS = ("normal32", "uniform32", "uniform64")
+_UNITS = {"normal32": 1, "uniform32": 1, "uniform64": 2}  # 4 bytes per household each
 
 
 def default_enabled(n: int) -> bool:
@@ -49,10 +52,11 @@ class PrefetchStreams(Streams):
     Args:
         root_seed: The run's seed.
         n: Number of households (draws of any other length are never prefetched).
-        depth: Largest number of produced arrays waiting to be used.
+        budget: Memory the arrays waiting to be used may hold, in units of 4 bytes per
+            household (a float32 array is 1, a float64 array 2).
     """
 
-    def __init__(self, root_seed: int, n: int, depth: int = 2) -> None:
+    def __init__(self, root_seed: int, n: int, budget: int = 8) -> None:
         super().__init__(root_seed)
         self.n = int(n)
         self.month: int | None = None
@@ -60,7 +64,7 @@ class PrefetchStreams(Streams):
         self._seen: dict[tuple[str, str], tuple[int | None, int]] = {}  # (previous, last) month
         self._previous_key: tuple[str, str] | None = None  # last request of this month
         self._futures: dict[tuple[str, str, int], Future] = {}
-        self._slots = threading.Semaphore(depth)
+        self._slots = threading.Semaphore(budget)
         self._generation = 0
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -82,35 +86,38 @@ class PrefetchStreams(Streams):
     def _work(self) -> None:
         while True:
             generation, key, fut = self._queue.get()
-            # a slot first, then the future: a future never runs while it waits for a slot, so
-            # the consumer can always cancel it and draw on the spot (no deadlock)
-            slot = False
-            while not slot:
-                slot = self._slots.acquire(timeout=0.05)
-                if not slot and (generation != self._generation or fut.cancelled()):
+            # its memory first, then the future: a future never runs while it waits for memory,
+            # so the consumer can always cancel it and draw on the spot (no deadlock)
+            units, got = _UNITS[key[0]], 0
+            while got < units:
+                if self._slots.acquire(timeout=0.05):
+                    got += 1
+                elif generation != self._generation or fut.cancelled():
                     break
             if not fut.set_running_or_notify_cancel():  # cancelled: the consumer drew it
-                if slot:
-                    self._slots.release()
+                self._release(got)
                 continue
-            if not slot or generation != self._generation:  # its month is over
-                if slot:
-                    self._slots.release()
+            if got < units or generation != self._generation:  # its month is over
+                self._release(got)
                 fut.set_result(None)
                 continue
             try:
                 fut.set_result(self._produce(*key))
             except BaseException as exc:  # pragma: no cover - surfaced to the consumer
-                self._slots.release()
+                self._release(got)
                 fut.set_exception(exc)
+
+    def _release(self, units: int) -> None:
+        if units:
+            self._slots.release(units)
 
     # -- the month ---------------------------------------------------------------------------
     def begin_month(self, month: int) -> None:
         """Drop what last month did not use and start producing this month's draws."""
         self._generation += 1
-        for fut in self._futures.values():
+        for (kind, _, _), fut in self._futures.items():
             if not fut.cancel():
-                fut.add_done_callback(self._release_unused)
+                fut.add_done_callback(functools.partial(self._release_unused, _UNITS[kind]))
             self.stats["dropped"] += 1
         self._futures = {}
         self.month = m = int(month)
@@ -145,9 +152,9 @@ class PrefetchStreams(Streams):
             self._seen[key] = (seen[1], month)
         self._previous_key = key
 
-    def _release_unused(self, fut: Future) -> None:
+    def _release_unused(self, units: int, fut: Future) -> None:
         if not fut.cancelled() and fut.exception() is None and fut.result() is not None:
-            self._slots.release()
+            self._release(units)
 
     def _take(self, kind: str, decision: str, month: int) -> np.ndarray:
         if month == self.month:
@@ -156,7 +163,7 @@ class PrefetchStreams(Streams):
         if fut is not None and not fut.cancel():
             arr = fut.result()
             if arr is not None:
-                self._slots.release()
+                self._release(_UNITS[kind])
                 self.stats["prefetched"] += 1
                 return arr
         self.stats["on_the_spot"] += 1

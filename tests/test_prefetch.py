@@ -14,7 +14,7 @@ from sim.randomness import Streams
 
 def test_same_numbers_in_any_order():
     n = 1_000
-    ref, pre = Streams(7), PrefetchStreams(7, n, depth=2)
+    ref, pre = Streams(7), PrefetchStreams(7, n, budget=2)
     plans = [
         ["a", "b", "c", "d"],  # month 1: learnt
         ["a", "b", "c", "d"],  # month 2: as foreseen
