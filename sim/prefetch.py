@@ -68,7 +68,7 @@ class PrefetchStreams(Streams):
         self._generation = 0
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self.stats = {"prefetched": 0, "on_the_spot": 0, "dropped": 0}
+        self.stats = {"prefetched": 0, "on_the_spot": 0, "dropped": 0, "helped": 0}
 
     def __reduce__(self) -> tuple:
         """Copies and pickles are plain :class:`Streams` of the same seed (the same numbers)."""
@@ -88,13 +88,19 @@ class PrefetchStreams(Streams):
             generation, key, fut = self._queue.get()
             # its memory first, then the future: a future never runs while it waits for memory,
             # so the consumer can always cancel it and draw on the spot (no deadlock)
+            if fut.done() or fut.running():  # the consumer produced it itself (_help)
+                continue
             units, got = _UNITS[key[0]], 0
             while got < units:
                 if self._slots.acquire(timeout=0.05):
                     got += 1
                 elif generation != self._generation or fut.cancelled():
                     break
-            if not fut.set_running_or_notify_cancel():  # cancelled: the consumer drew it
+            try:
+                running = fut.set_running_or_notify_cancel()  # False: the consumer drew it
+            except RuntimeError:  # the consumer took it meanwhile (_help)
+                running = False
+            if not running:
                 self._release(got)
                 continue
             if got < units or generation != self._generation:  # its month is over
@@ -161,6 +167,9 @@ class PrefetchStreams(Streams):
             self._learn((kind, decision), month)
         fut = self._futures.pop((kind, decision, month), None)
         if fut is not None and not fut.cancel():
+            # the worker is producing it: rather than wait, produce the next ones it would
+            while not fut.done() and self._help():
+                pass
             arr = fut.result()
             if arr is not None:
                 self._release(_UNITS[kind])
@@ -168,6 +177,35 @@ class PrefetchStreams(Streams):
                 return arr
         self.stats["on_the_spot"] += 1
         return self._produce(kind, decision, month)
+
+    def _help(self) -> bool:
+        """Produce, on this thread, the first foreseen draw nobody has started; False if none.
+
+        While the worker produces the draw the month needs now, the consumer produces the
+        following ones instead of waiting: a burst of draws (the enrolment rounds' surveys)
+        is then shared by both cores. The draw is the same whichever thread produces it.
+        """
+        for (kind, decision, month), fut in self._futures.items():
+            if fut.done() or fut.running():
+                continue
+            units = _UNITS[kind]
+            got = 0
+            while got < units and self._slots.acquire(blocking=False):
+                got += 1
+            if got < units:  # no memory left in the budget: wait instead
+                self._release(got)
+                return False
+            try:
+                running = fut.set_running_or_notify_cancel()
+            except RuntimeError:  # the worker took it meanwhile
+                running = False
+            if not running:
+                self._release(got)
+                continue
+            fut.set_result(self._produce(kind, decision, month))
+            self.stats["helped"] += 1
+            return True
+        return False
 
     # -- Streams -----------------------------------------------------------------------------
     def uniform(self, decision: str, month: int, n: int) -> np.ndarray:

@@ -91,3 +91,24 @@ def test_a_model_with_threads_can_be_copied(monkeypatch):
     pd.testing.assert_frame_equal(a.timeseries(), b.timeseries())
     c = pickle.loads(pickle.dumps(PrefetchStreams(4, 10)))
     assert type(c) is Streams and c.root_seed == 4
+
+
+def test_consumer_helps_while_the_worker_is_busy():
+    import threading
+
+    n = 1_000
+    ref, pre = Streams(9), PrefetchStreams(9, n)
+    produce = pre._produce
+
+    def slow(kind, decision, month):
+        if threading.current_thread().name == "sinergi-prefetch" and decision == "a":
+            time.sleep(0.3)  # the worker is busy with "a" when the consumer asks for it
+        return produce(kind, decision, month)
+
+    pre._produce = slow
+    for month in (1, 2):
+        pre.begin_month(month)
+        time.sleep(0.05)
+        for name in ("a", "b", "c", "d"):
+            np.testing.assert_array_equal(pre.normal(name, month, n), ref.normal(name, month, n))
+    assert pre.stats["helped"] >= 2  # "b", "c" or "d" produced by the consumer in month 2
