@@ -90,12 +90,15 @@ MALLOC_TRIM_THRESHOLD = 256 * 2**20
 
 
 @accel.jit
-def _earnings(labour_perm, transitory, covariate, ill, assets_income_normal, asset_return):
+def _earnings(
+    labour_perm, transitory, covariate, sick_months, sick_factor, assets_income_normal, asset_return
+):
     """This month's labour and asset income before spillovers, and their sum (float32).
 
-    ``labour = labour_perm * transitory * covariate * ill`` and ``assets_income =
-    assets_income_normal * covariate * asset_return``, as ``PovertyModel.step`` computes them
-    in numpy (the same float32 operations in the same order).
+    ``labour = labour_perm * transitory * covariate * ill`` (``ill`` is ``sick_factor`` in a
+    month of severe illness, else 1) and ``assets_income = assets_income_normal * covariate *
+    asset_return``, as ``PovertyModel.step`` computes them in numpy (the same float32
+    operations in the same order).
     """
     n = labour_perm.shape[0]
     labour = np.empty(n, dtype=np.float32)
@@ -103,7 +106,8 @@ def _earnings(labour_perm, transitory, covariate, ill, assets_income_normal, ass
     earned = np.empty(n, dtype=np.float32)
     for i in range(n):
         cov = covariate[i]
-        lab = labour_perm[i] * transitory[i] * cov * ill[i]
+        ill = sick_factor if sick_months[i] > 0 else np.float32(1.0)
+        lab = labour_perm[i] * transitory[i] * cov * ill
         ai = assets_income_normal[i] * cov * asset_return[i]
         labour[i] = lab
         assets_income[i] = ai
@@ -120,7 +124,8 @@ def _budget(
     assets_income_normal,
     transfers,
     cash,
-    oop,
+    health_cost,
+    oop_factor,
     oop_expected,
     new_assets,
     new_skill,
@@ -154,7 +159,8 @@ def _budget(
         inv = labour_invest_share * lab + reinvest_share * ai
         tr = transfers[i]
         invest[i] = inv
-        disposable[i] = lab + ai + tr + cash[i] - inv - oop[i]
+        oop = health_cost[i] * oop_factor[i]  # out-of-pocket health spending
+        disposable[i] = lab + ai + tr + cash[i] - inv - oop
         permanent[i] = (
             permanent_labour_share * labour_perm[i]
             + kept_asset_share * assets_income_normal[i]
@@ -189,10 +195,10 @@ def _tutoring(n_enrolled, n_school, schooling, child_schooling):
 def _warm_up() -> None:
     f = np.ones(3, dtype=np.float32)
     one = np.float32(1.0)
-    _earnings(f, f, f, f, f, f)
+    _earnings(f, f, f, np.ones(3, dtype=np.int8), one, f, f)
     i8 = np.ones(3, dtype=np.int8)
     _tutoring(i8, i8, f, f.copy())
-    _budget(f, f, f, f, f, f, f, f, f, f, f, one, one, one, one, one, f.copy(), f.copy(),
+    _budget(f, f, f, f, f, f, f, f, f, f, f, f, one, one, one, one, one, f.copy(), f.copy(),
             f.copy(), f.copy(), f.copy())  # fmt: skip
 
 
@@ -318,9 +324,9 @@ class PovertyModel(mesa.Model):
         transitory = dynamics.transitory_factor(sc, hh, s, m)
         covariate = dynamics.covariate_shocks(sc, hh, self.subdistricts, s, m)
         covariate *= dynamics.harvest_factor(sc, hh, m)  # seasonal, also transitory
-        oop = dynamics.health_shocks(sc, hh, s, m) * effects.oop_factor
+        health_cost = dynamics.health_shocks(sc, hh, s, m)
         oop_expected, loss_share = dynamics.expected_health_cost(sc, hh)
-        ill = np.where(hh.sick_months > 0, F32(1 - sc.health.severe_earnings_loss), F32(1))
+        sick_factor = F32(1 - sc.health.severe_earnings_loss)
 
         # 4. income
         recipients = effects.cash > 0
@@ -330,10 +336,18 @@ class PovertyModel(mesa.Model):
         compiled = accel.enabled
         if compiled:
             labour, assets_income, earned = _earnings(
-                labour_perm, transitory, covariate, ill, assets_income_normal, effects.asset_return
+                labour_perm,
+                transitory,
+                covariate,
+                hh.sick_months,
+                sick_factor,
+                assets_income_normal,
+                effects.asset_return,
             )
         else:
+            ill = np.where(hh.sick_months > 0, sick_factor, F32(1))
             labour = labour_perm * transitory * covariate * ill
+            del ill
             assets_income = assets_income_normal * covariate * effects.asset_return
             earned = labour + assets_income
         # spillovers scale this month's earnings before spillovers (the multiplier's base)
@@ -354,7 +368,8 @@ class PovertyModel(mesa.Model):
                 assets_income_normal,
                 transfers,
                 effects.cash,
-                oop,
+                health_cost,
+                effects.oop_factor,
                 oop_expected,
                 effects.assets,
                 effects.skill,
@@ -373,7 +388,9 @@ class PovertyModel(mesa.Model):
             labour = labour * spill
             assets_income = assets_income * spill
             invest = F32(a.labour_invest_share) * labour + F32(a.reinvest_share) * assets_income
+            oop = health_cost * effects.oop_factor
             disposable = labour + assets_income + transfers + effects.cash - invest - oop
+            del oop
             permanent = (
                 F32((1 - a.labour_invest_share) * (1 - loss_share)) * labour_perm
                 + F32(1 - a.reinvest_share) * assets_income_normal
@@ -389,7 +406,7 @@ class PovertyModel(mesa.Model):
             hh.income_transfers[:] = transfers + effects.cash
         # free the month's income temporaries before the passes that follow (the step's memory
         # peak is their sum): only the budget and the programme effects are still needed
-        del transitory, covariate, oop, oop_expected, ill, recipients, labour_perm
+        del transitory, covariate, health_cost, oop_expected, recipients, labour_perm
         del labour, assets_income_normal, assets_income, spill, transfers, invest
         dynamics.consume_and_save(sc, hh, permanent, disposable, self.lines)
         del permanent, disposable
