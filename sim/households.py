@@ -586,7 +586,14 @@ def _target_kernel(
     cum_pkh = 0.0
     cum_bpnt = 0.0
     cum_pbi = 0.0
+    # the running sums never fall (weights >= 0): once all three pass their limits nobody
+    # further down the order is chosen, so the flags start False and the walk stops there
+    pkh[:] = False
+    bpnt[:] = False
+    pbi[:] = False
     for r in range(order.shape[0]):
+        if cum_pkh > limit_pkh and cum_bpnt > limit_bpnt and cum_pbi > limit_pbi:
+            break
         i = order[r]
         w = np.float64(weight[i])
         # (n_young + n_school + n_elderly) > 0 in numpy's int8 arithmetic (it wraps)
