@@ -445,6 +445,8 @@ class PovertyModel(mesa.Model):
         for _ in range(self.config.months - self.month):
             self.step()
         self._finish_gini()
+        if isinstance(self.streams, PrefetchStreams):  # free the worker and what it drew ahead
+            self.streams.close()
         return self
 
     # ----------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import functools
 import os
 import queue
 import threading
+import weakref
 from concurrent.futures import Future
 
 import numpy as np
@@ -44,6 +45,58 @@ def default_enabled(n: int) -> bool:
     if env is not None:
         return env != "0"
     return n >= MIN_HOUSEHOLDS and (os.cpu_count() or 1) >= 2
+
+
+def _serve(ref: weakref.ReferenceType, jobs: queue.SimpleQueue) -> None:
+    """The worker thread: produce the queued draws until told to stop or the streams are gone.
+
+    It holds the streams only by a weak reference between draws, so an abandoned model (and
+    the arrays it has waiting) is freed and its thread ends.
+    """
+    while True:
+        job = jobs.get()
+        if job is None:  # close() or the streams were collected
+            return
+        generation, key, fut = job
+        if fut.done() or fut.running():  # cancelled, or the consumer produced it (_help)
+            continue
+        streams = ref()
+        if streams is None:
+            return
+        slots = streams._slots
+        del streams
+        # its memory first, then the future: a future never runs while it waits for memory,
+        # so the consumer can always cancel it and draw on the spot (no deadlock)
+        units, got = _UNITS[key[0]], 0
+        while got < units:
+            if slots.acquire(timeout=0.05):
+                got += 1
+                continue
+            streams = ref()
+            stale = streams is None or generation != streams._generation or fut.cancelled()
+            del streams
+            if stale:
+                break
+        try:
+            running = fut.set_running_or_notify_cancel()  # False: the consumer drew it
+        except RuntimeError:  # the consumer took it meanwhile (_help)
+            running = False
+        if not running:
+            if got:
+                slots.release(got)
+            continue
+        streams = ref()
+        if streams is None or got < units or generation != streams._generation:
+            if got:
+                slots.release(got)
+            fut.set_result(None)  # its month is over
+            continue
+        try:
+            fut.set_result(streams._produce(*key))
+        except BaseException as exc:  # pragma: no cover - surfaced to the consumer
+            slots.release(got)
+            fut.set_exception(exc)
+        del streams
 
 
 class PrefetchStreams(Streams):
@@ -83,58 +136,51 @@ class PrefetchStreams(Streams):
             return g.random(self.n, dtype=np.float32)
         return g.random(self.n)
 
-    def _work(self) -> None:
-        while True:
-            generation, key, fut = self._queue.get()
-            # its memory first, then the future: a future never runs while it waits for memory,
-            # so the consumer can always cancel it and draw on the spot (no deadlock)
-            if fut.done() or fut.running():  # the consumer produced it itself (_help)
-                continue
-            units, got = _UNITS[key[0]], 0
-            while got < units:
-                if self._slots.acquire(timeout=0.05):
-                    got += 1
-                elif generation != self._generation or fut.cancelled():
-                    break
-            try:
-                running = fut.set_running_or_notify_cancel()  # False: the consumer drew it
-            except RuntimeError:  # the consumer took it meanwhile (_help)
-                running = False
-            if not running:
-                self._release(got)
-                continue
-            if got < units or generation != self._generation:  # its month is over
-                self._release(got)
-                fut.set_result(None)
-                continue
-            try:
-                fut.set_result(self._produce(*key))
-            except BaseException as exc:  # pragma: no cover - surfaced to the consumer
-                self._release(got)
-                fut.set_exception(exc)
-
     def _release(self, units: int) -> None:
         if units:
             self._slots.release(units)
 
     # -- the month ---------------------------------------------------------------------------
-    def begin_month(self, month: int) -> None:
-        """Drop what last month did not use and start producing this month's draws."""
+    def _drop_pending(self) -> None:
+        """Forget the foreseen draws not taken (their memory returns when they are done)."""
         self._generation += 1
         for (kind, _, _), fut in self._futures.items():
             if not fut.cancel():
                 fut.add_done_callback(functools.partial(self._release_unused, _UNITS[kind]))
             self.stats["dropped"] += 1
         self._futures = {}
+
+    def close(self) -> None:
+        """Stop the worker thread and drop the draws produced ahead (a run has ended).
+
+        The streams stay usable: a later month starts a new worker.
+        """
+        self._drop_pending()
+        self.month = None
+        if self._thread is not None:
+            self._queue.put(None)
+            self._queue = queue.SimpleQueue()
+            self._thread = None
+
+    def begin_month(self, month: int) -> None:
+        """Drop what last month did not use and start producing this month's draws."""
+        self._drop_pending()
         self.month = m = int(month)
         self._previous_key = None
         plan = [key for key in self._order if self._expected(key, m)]
         if not plan:
             return
         if self._thread is None:
-            # a daemon thread: it never keeps the interpreter from exiting
-            self._thread = threading.Thread(target=self._work, name="sinergi-prefetch", daemon=True)
+            # a daemon thread holding the streams weakly: it never keeps the interpreter from
+            # exiting nor an abandoned model alive, and it ends when the streams are collected
+            self._thread = threading.Thread(
+                target=_serve,
+                args=(weakref.ref(self), self._queue),
+                name="sinergi-prefetch",
+                daemon=True,
+            )
             self._thread.start()
+            weakref.finalize(self, self._queue.put, None)
         for kind, decision in plan:
             fut: Future = Future()
             self._futures[(kind, decision, m)] = fut

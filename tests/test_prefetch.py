@@ -112,3 +112,58 @@ def test_consumer_helps_while_the_worker_is_busy():
         for name in ("a", "b", "c", "d"):
             np.testing.assert_array_equal(pre.normal(name, month, n), ref.normal(name, month, n))
     assert pre.stats["helped"] >= 2  # "b", "c" or "d" produced by the consumer in month 2
+
+
+def _wait_for(predicate, seconds: float = 5.0) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
+def test_close_ends_the_worker_and_streams_stay_usable():
+    n = 500
+    ref, pre = Streams(2), PrefetchStreams(2, n)
+    for month in (1, 2):
+        pre.begin_month(month)
+        pre.normal("a", month, n)
+    thread = pre._thread
+    assert thread.is_alive()
+    pre.close()
+    assert _wait_for(lambda: not thread.is_alive())
+    pre.begin_month(3)  # a later month starts a new worker; the numbers are unchanged
+    np.testing.assert_array_equal(pre.normal("a", 3, n), ref.normal("a", 3, n))
+    pre.close()
+
+
+def test_an_abandoned_prefetcher_is_freed_with_its_thread():
+    import gc
+    import weakref
+
+    n = 500
+    pre = PrefetchStreams(3, n, budget=1)
+    for month in (1, 2):
+        pre.begin_month(month)
+        pre.normal("a", month, n)
+        pre.normal("b", month, n)
+    pre.begin_month(3)  # "a" and "b" foreseen, never taken: the worker waits for memory
+    gone, thread = weakref.ref(pre), pre._thread
+    del pre
+    gc.collect()
+    assert _wait_for(lambda: gone() is None)
+    assert _wait_for(lambda: not thread.is_alive())
+
+
+def test_a_run_closes_its_prefetcher(monkeypatch):
+    monkeypatch.setenv("SINERGI_PREFETCH", "1")
+    sc = sim.load_scenario("competition", overrides={"population.households": 2_000, "months": 3})
+    model = sim.PovertyModel(sc, rng=1)
+    model.step()
+    model.step()
+    thread = model.streams._thread
+    assert thread is not None and thread.is_alive()
+    model.run()
+    assert _wait_for(lambda: not thread.is_alive())
+    assert model.streams.month is None
