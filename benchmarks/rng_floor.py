@@ -64,6 +64,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=1_000_000, help="households")
     n = ap.parse_args().n
+    if n < 10:
+        ap.error(f"--n: households must be at least 10, got {n}")
     g = np.random.Generator(np.random.PCG64(1))
     everyone = np.arange(n, dtype=np.int64)
     tenth = np.arange(0, n, 10, dtype=np.int64)

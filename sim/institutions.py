@@ -619,7 +619,7 @@ class Sector:
         """Households enrolled with institution ``row``: ``np.flatnonzero(months_left > 0)``.
 
         With the kernels on, within :meth:`month` the answer is kept until the row changes
-        (:meth:`_admit` and :meth:`_deliver_indexed` drop it when they write the row).
+        (:meth:`_admit` and :meth:`_deliver` drop it when they write the row).
         """
         if not accel.enabled:
             return np.flatnonzero(self.months_left[row] > 0)
@@ -1093,14 +1093,8 @@ class Sector:
                     if j.member and j.spec.theme == theme:
                         masks[t] |= 1 << j.row
             themes = _themes_served(self.months_left, idx, np.array(masks, dtype=np.int64))
-        else:
-            themes = np.zeros(idx.size, dtype=F32)
-            for theme in coop.THEMES:
-                served = np.zeros(idx.size, dtype=bool)
-                for j in self.institutions:
-                    if j.member and j.spec.theme == theme:
-                        served |= self.months_left[j.row, idx] > 0
-                themes += served
+        else:  # the reference, at the households asked for
+            return self._bundle_multiplier()[idx]
         extra = np.maximum(themes - 1, 0)
         return (F32(1) + F32(self.sc.programmes.complementarity) * extra).astype(F32)
 
@@ -1132,73 +1126,11 @@ class Sector:
         return {r: mult[bounds[k] : bounds[k + 1]] for k, r in enumerate(rows)}
 
     def _deliver(self, m: int, effects: Effects) -> None:
-        if accel.enabled:
-            self._deliver_indexed(m, effects)
-            return
-        sc, hh, L = self.sc, self.model.households, self.ledger
-        bundle = self._bundle_multiplier()
-        prior: dict[str, np.ndarray] = {}
-        w = hh.weight.astype(np.float64)
-        for inst in self.institutions:
-            r = inst.row
-            active = self.months_left[r] > 0
-            self.direct_spend_last[r] = 0.0
-            if not active.any():
-                continue
-            # pay this month's costs; drop enrolments the balance cannot carry (never overspend)
-            kind = inst.kind
-            idx = np.flatnonzero(active)
-            money = programs.monthly_transfer(sc, kind, hh, self.months_in[r, idx], idx=idx)
-            money = money.astype(np.float64)
-            delivery = inst.delivery_cost(sc, self._government_partner(inst))
-            due = (money + delivery) * w[idx] * (1.0 + inst.spec.overhead_share)
-            if due.sum() > L.available(r):
-                order = np.argsort(
-                    self.model.streams.uniform(f"drop.{inst.spec.name}", m, hh.n)[idx]
-                )
-                keep = np.zeros(idx.size, dtype=bool)
-                keep[order[np.cumsum(due[order]) <= L.available(r)]] = True
-                self.months_left[r, idx[~keep]] = 0
-                active = self.months_left[r] > 0
-                idx = idx[keep]
-            if idx.size == 0:
-                continue
-            same = prior.get(kind, programs.government_same_kind(kind, hh))
-            mult = bundle if inst.member else np.ones(hh.n, dtype=F32)
-            paid = programs.apply_enrolment(
-                sc,
-                kind,
-                hh,
-                active,
-                self.months_in[r],
-                same,
-                inst.quality,
-                mult,
-                effects,
-                market_access=sc.cooperation.partnership.business and inst.member,
-            )
-            prior[kind] = same | active
-            transfers = float((paid[idx] * w[idx]).sum())
-            delivered = delivery * float(w[idx].sum())
-            L.spend(m, r, "spent_transfers", transfers)
-            L.spend(m, r, "spent_delivery", delivered)
-            L.spend(m, r, "spent_overhead", (transfers + delivered) * inst.spec.overhead_share)
-            self.direct_spend_last[r] = transfers + delivered
-            self.direct_spend_period[r] += transfers + delivered
-            if kind != "health_insurance":  # premiums go to BPJS, not into the local economy
-                self.injected += np.bincount(
-                    hh.subdistrict[idx], weights=paid[idx] * w[idx], minlength=self.injected.size
-                )
-            self.months_in[r, idx] += 1
-            self.months_left[r, idx] -= 1
+        """Pay this month's programme costs and add the enrolments' effects, by institution.
 
-    def _deliver_indexed(self, m: int, effects: Effects) -> None:
-        """:meth:`_deliver` working on each institution's enrolled households by index.
-
-        Every household-level operation of :meth:`_deliver` and
-        :func:`programs.apply_enrolment` is elementwise over the enrolled households, and every
-        sum is over arrays of the enrolled households in index order: this computes those
-        arrays directly (the same values, in the same order) instead of full-length masks.
+        Works on each institution's enrolled households by index: every household-level
+        operation (:func:`programs.apply_enrolment_at`) is elementwise over them, and every sum
+        is over arrays of the enrolled households in index order.
         """
         sc, hh, L = self.sc, self.model.households, self.ledger
         bundle = self._member_bundles()

@@ -229,43 +229,24 @@ def binomial_from_uniform(trials: np.ndarray, p: np.ndarray | float, u: np.ndarr
     """
     t = np.asarray(trials).astype(np.int16)
     out = np.zeros(t.shape, dtype=np.int16)
-    if accel.enabled and t.ndim == 1:
-        if np.ndim(p) == 0:
-            if t.size == 0:
-                return out
-            lo, hi = int(t.min()), int(t.max())
-            certain, q_tab, ratio = binomial_table(lo, hi, float(p))
-            if certain:  # every trial succeeds
-                out[:] = t
-            else:
-                _binomial_table_kernel(t, np.asarray(u), q_tab, lo, ratio, out)
-            return out
-        live = np.flatnonzero(t)
-        t_l = t[live]
-        p_l = np.asarray(p)
-        p_l = p_l[live] if p_l.shape == t.shape else np.broadcast_to(p_l, t.shape)[live]
-        p_a = np.clip(p_l.astype(np.float64), 0.0, 1.0)
-        q_a = 1.0 - p_a
-        pmf0 = q_a ** t_l.astype(np.float64)  # P(X = 0), by numpy as below
-        _binomial_live_kernel(live, t_l, np.asarray(u), p_a, q_a, pmf0, out)
-        return out
+    compiled = accel.enabled and t.ndim == 1
     if np.ndim(p) == 0:
-        p_s = min(max(float(p), 0.0), 1.0)
-        if p_s >= 1.0:  # certain: every trial succeeds
-            out[:] = t
-            return out
         if t.size == 0:
             return out
         lo, hi = int(t.min()), int(t.max())
         # q**t with the same ufunc over contiguous float64 arrays as the elementwise form
-        q_tab = np.full(hi - lo + 1, 1.0 - p_s) ** np.arange(lo, hi + 1, dtype=np.float64)
+        certain, q_tab, ratio = binomial_table(lo, hi, float(p))
+        if certain:  # every trial succeeds
+            out[:] = t
+            return out
+        if compiled:
+            _binomial_table_kernel(t, np.asarray(u), q_tab, lo, ratio, out)
+            return out
         pmf0 = q_tab[t - np.int16(lo)]
         idx = np.flatnonzero((u >= pmf0) & (t > 0))
         if idx.size == 0:
             return out
         ts, us, pmf = t[idx], u[idx], pmf0[idx]
-        q = 1.0 - p_s
-        ratio: np.ndarray | float = p_s / q if q > 0 else 0.0
     else:
         # elements with no trials stay at 0 (or at t when certain, the same): work on the rest
         live = np.flatnonzero(t)
@@ -275,6 +256,9 @@ def binomial_from_uniform(trials: np.ndarray, p: np.ndarray | float, u: np.ndarr
         p_a = np.clip(p_l.astype(np.float64), 0.0, 1.0)
         q_a = 1.0 - p_a
         pmf0 = q_a ** t_l.astype(np.float64)  # P(X = 0)
+        if compiled:
+            _binomial_live_kernel(live, t_l, np.asarray(u), p_a, q_a, pmf0, out)
+            return out
         certain = p_a >= 1.0
         out[live[certain]] = t_l[certain]
         sel = np.flatnonzero((u[live] >= pmf0) & (t_l > 0) & ~certain)
