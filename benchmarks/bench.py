@@ -228,7 +228,7 @@ def worker_sinergi(scenario: str, n: int, months: int, seed: int) -> dict[str, A
         },
         "loadavg_end": os.getloadavg(),
         "kernels": bool(sim.accel.enabled),
-        "prefetch": type(model.streams).__name__ == "PrefetchStreams",
+        "threads": sim.accel.threads(),
     }
 
 
@@ -414,8 +414,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--reference",
         action="store_true",
-        help="also run each size on the numpy reference path (SINERGI_NUMBA=0, "
-        "SINERGI_PREFETCH=0) and print the speed-up",
+        help="also run each size on the numpy reference path (SINERGI_NUMBA=0) and print "
+        "the speed-up",
     )
     args = ap.parse_args(argv)
 
@@ -468,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"... {n:,} households x {months} months, numpy reference path", flush=True)
             reference = _spawn(
                 ["sinergi", args.scenario, str(n), str(months), str(args.seed)],
-                env={"SINERGI_NUMBA": "0", "SINERGI_PREFETCH": "0"},
+                env={"SINERGI_NUMBA": "0"},
             )
         rates = [x["household_months_per_s"] for x in runs]
         med = sorted(runs, key=lambda x: x["household_months_per_s"])[(len(runs) - 1) // 2]
@@ -526,12 +526,8 @@ def main(argv: list[str] | None = None) -> int:
     if results:
         med = results[0]["median_run"]
         print(
-            f"compiled kernels (sim.accel): {'on' if med['kernels'] else 'off'}; draws prefetched "
-            f"on a second thread (sim.prefetch): "
-            + ", ".join(
-                f"{r['households']:,}: {'yes' if r['median_run']['prefetch'] else 'no'}"
-                for r in results
-            )
+            f"compiled kernels (sim.accel): {'on' if med['kernels'] else 'off'}; "
+            f"threads for parallel kernels: {med['threads']}"
         )
     for r in results:
         ref = r["reference"]

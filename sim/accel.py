@@ -15,9 +15,16 @@ never compiles in the middle of its first month.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
+
+# GNU OpenMP threads spin for a while after each parallel loop by default, which would take the
+# second core from the thread that sorts the month's Gini; they sleep instead (set before the
+# OpenMP runtime loads, at the first parallel loop; a user's own setting is kept).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 try:  # pragma: no cover - exercised by the import itself
     import numba
@@ -30,6 +37,13 @@ except ImportError:  # pragma: no cover - numba is a dependency; this is for bro
 #: Whether the compiled kernels are used (call sites check ``accel.enabled``).
 enabled: bool = AVAILABLE and os.environ.get("SINERGI_NUMBA", "1") != "0"
 
+#: The loop of a parallel kernel (:func:`pjit`): ``numba.prange``, or ``range`` without Numba.
+prange = numba.prange if AVAILABLE else range
+
+# Numba's fallback threading layer ("workqueue") must not run two parallel kernels at once;
+# the model calls them from one thread, but an application may run models in several.
+_PARALLEL_LOCK = threading.Lock()
+
 
 def jit(func: Callable[..., Any]) -> Callable[..., Any]:
     """Compile ``func`` with Numba in nopython mode (no fastmath: IEEE arithmetic, as numpy).
@@ -40,6 +54,37 @@ def jit(func: Callable[..., Any]) -> Callable[..., Any]:
     if not AVAILABLE:
         return func
     return numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")(func)
+
+
+def pjit(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Compile ``func``, whose ``prange`` loop runs on all of Numba's threads.
+
+    A parallel kernel writes each element of its output in one iteration and never sums across
+    iterations, so its numbers do not depend on the number of threads (``NUMBA_NUM_THREADS``,
+    or :func:`set_threads`; batch workers run one each). Calls are serialised by a lock.
+    """
+    if not AVAILABLE:
+        return func
+    compiled = numba.njit(cache=True, nogil=True, parallel=True, error_model="numpy")(func)
+
+    @functools.wraps(func)
+    def call(*args: Any) -> Any:
+        with _PARALLEL_LOCK:
+            return compiled(*args)
+
+    call.dispatcher = compiled  # type: ignore[attr-defined]
+    return call
+
+
+def set_threads(n: int) -> None:
+    """Run parallel kernels on ``n`` threads in this process (batch workers use 1)."""
+    if AVAILABLE:
+        numba.set_num_threads(max(1, min(int(n), numba.config.NUMBA_NUM_THREADS)))
+
+
+def threads() -> int:
+    """Threads that parallel kernels run on in this process (1 without Numba)."""
+    return int(numba.get_num_threads()) if AVAILABLE else 1
 
 
 _WARM_UPS: list[Callable[[], None]] = []

@@ -524,10 +524,9 @@ def _registry_store_kernel(
     noise: np.ndarray,
     registry_score: np.ndarray,
 ) -> None:
-    """Store ``log_pc + noise_sd * noise`` (float32) in the records ``chosen``."""
+    """Store ``log_pc + noise_sd * noise`` (float32; ``noise`` of the chosen) in ``chosen``."""
     for j in range(chosen.shape[0]):
-        i = chosen[j]
-        registry_score[i] = log_pc[j] + noise_sd * noise[i]
+        registry_score[chosen[j]] = log_pc[j] + noise_sd * noise[j]
 
 
 def refresh_registry(
@@ -541,17 +540,18 @@ def refresh_registry(
     refreshed, so a record is on average ``update_months`` old.
     """
     g = sc.government.registry
-    noise = streams.normal("registry.noise", month, hh.n)
     if accel.enabled and share < 1.0:
-        # only the chosen records are computed; the log is numpy's, on those records
+        # only the chosen records are computed and drawn; the log is numpy's, on those records
         u = streams.uniform("registry.refresh", month, hh.n)
         chosen = np.flatnonzero(u < share)
+        noise = streams.normal_of("registry.noise", month, chosen)
         pc = np.empty(chosen.size, dtype=np.float32)
         _registry_pc_kernel(
             chosen, hh.consumption, hh.n_young, hh.n_school, hh.n_adult, hh.n_elderly, pc
         )
         _registry_store_kernel(chosen, np.log(pc), np.float32(g.noise_sd), noise, hh.registry_score)
         return
+    noise = streams.normal("registry.noise", month, hh.n)
     fresh = np.log(np.maximum(hh.consumption_pc, np.float32(1))) + np.float32(g.noise_sd) * noise
     if share >= 1.0:
         hh.registry_score[:] = fresh

@@ -1021,7 +1021,7 @@ class Sector:
         sc, hh = self.sc, self.model.households
         r = inst.row
         d = programs.design(sc, inst.kind)
-        accept = self.model.streams.uniform(f"takeup.{inst.spec.name}", m, hh.n)[idx] < d.take_up
+        accept = self.model.streams.uniform_of(f"takeup.{inst.spec.name}", m, idx) < d.take_up
         idx = idx[accept]
         if idx.size == 0:
             return
@@ -1150,9 +1150,7 @@ class Sector:
             delivery = inst.delivery_cost(sc, self._government_partner(inst))
             due = (money + delivery) * w_idx * (1.0 + inst.spec.overhead_share)
             if due.sum() > L.available(r):
-                order = np.argsort(
-                    self.model.streams.uniform(f"drop.{inst.spec.name}", m, hh.n)[idx]
-                )
+                order = np.argsort(self.model.streams.uniform_of(f"drop.{inst.spec.name}", m, idx))
                 keep = np.zeros(idx.size, dtype=bool)
                 keep[order[np.cumsum(due[order]) <= L.available(r)]] = True
                 self.months_left[r, idx[~keep]] = 0

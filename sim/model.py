@@ -46,7 +46,6 @@ from sim.households import (
 from sim.institutions import Sector
 from sim.invariants import check_month
 from sim.ledger import SPENT
-from sim.prefetch import PrefetchStreams, default_enabled
 from sim.randomness import Streams
 from sim.scenario import Scenario
 from sim.sorting import reorder, stable_argsort
@@ -83,6 +82,9 @@ COLLECTED = (
 """Timeseries columns also kept in ``model.datacollector`` (Mesa's plot components read it)."""
 
 
+#: Smallest population whose Gini sort runs on a second thread while the next month runs
+#: (households): below it the sort takes well under a millisecond.
+GINI_THREAD_HOUSEHOLDS = 100_000
 MALLOC_MMAP_THRESHOLD = 128 * 2**20
 """Bytes from which glibc serves an allocation by a fresh ``mmap`` (glibc default: 128 KiB up)."""
 MALLOC_TRIM_THRESHOLD = 256 * 2**20
@@ -267,7 +269,7 @@ class PovertyModel(mesa.Model):
         self.config = scenario
         self.seed = int(rng)
         n = scenario.population.households
-        self.streams = PrefetchStreams(self.seed, n) if default_enabled(n) else Streams(self.seed)
+        self.streams = Streams(self.seed)
         self.households: Households = synthesize(scenario, self.streams)
         self.subdistricts = dynamics.SubdistrictState.empty(scenario)
         self.lines = poverty_lines(scenario, self.households.urban)
@@ -275,7 +277,7 @@ class PovertyModel(mesa.Model):
         self.sector = Sector(self)
         self._gini_order: np.ndarray | None = None
         self._buffers: tuple[np.ndarray, ...] | None = None
-        # the Gini's sort runs on a second thread when the draws are prefetched (large runs)
+        # the Gini's sort runs on a second thread in large runs (GINI_THREAD_HOUSEHOLDS)
         self._gini_pending: tuple[Any, dict[str, Any], tuple[float, ...]] | None = None
         self._gini_pool: ThreadPoolExecutor | None = None
         self._was_poor = self.households.consumption_pc < self.lines
@@ -289,7 +291,7 @@ class PovertyModel(mesa.Model):
         )
         self._record(flows=None)
         self.check = bool(check)
-        if accel.enabled and isinstance(self.streams, PrefetchStreams) and not self.check:
+        if accel.enabled and n >= GINI_THREAD_HOUSEHOLDS and not self.check:
             self._gini_pool = ThreadPoolExecutor(1, thread_name_prefix="sinergi-gini")
         if self.check:
             check_month(self)
@@ -311,9 +313,6 @@ class PovertyModel(mesa.Model):
         """Advance one month (the order is in the module docstring)."""
         sc, hh, s = self.config, self.households, self.streams
         m = self.month
-        prefetch = isinstance(s, PrefetchStreams)
-        if prefetch and s.month != m:  # the month's draws are produced on a second thread
-            s.begin_month(m)
 
         # 1. institutions: money, costs, enrolment, delivery
         effects, injected = self.sector.month(m)
@@ -429,8 +428,6 @@ class PovertyModel(mesa.Model):
         # 8. rolling registry verification; quarterly re-targeting of government programmes
         reg = sc.government.registry
         refresh_registry(sc, hh, s, m, share=1.0 / reg.update_months)
-        if prefetch:  # the month's last household draw: next month's can start now
-            s.begin_month(m + 1)
         if m % reg.retarget_months == 0:
             target_government_programmes(sc, hh)
 
@@ -445,8 +442,6 @@ class PovertyModel(mesa.Model):
         for _ in range(self.config.months - self.month):
             self.step()
         self._finish_gini()
-        if isinstance(self.streams, PrefetchStreams):  # free the worker and what it drew ahead
-            self.streams.close()
         return self
 
     # ----------------------------------------------------------------------------------------

@@ -1,13 +1,17 @@
-"""Common random numbers: one named stream per (decision, month).
+"""Common random numbers: one named stream per (decision, month), drawn by household index.
 
 Every household's draw for a decision in a month depends only on (root seed, decision name,
-month, household index). Each (decision, month) pair gets its own ``numpy.random.Generator``,
-seeded from ``SeedSequence(root_seed, spawn_key=(crc32(decision), month))``, that draws one
-number for every household in index order. So two scenarios that differ in something a household
-does not touch leave that household's shocks bit-identical, and scenario comparisons are paired
-(Klein et al. 2024, arXiv:2409.02086, describe the same design in Starsim).
+month, household index): it is a counter-based hash of the four (``sim.counter``), keyed by
+``SeedSequence(root_seed, spawn_key=(crc32(decision), month))``. So two scenarios that differ
+in something a household does not touch leave that household's shocks bit-identical, and
+scenario comparisons are paired (Klein et al. 2024, arXiv:2409.02086, describe the same design
+in Starsim); and a decision that concerns a few households (the candidates of an enrolment
+round, the enrolments a budget cannot carry) draws for those only, with the numbers a full
+draw would have given them.
 
 A decision that concerns institutions or sub-districts uses the same scheme with its own name.
+The set-up's household sizes, the one draw that is not one number per index, come from a
+``numpy.random.Generator`` seeded the same way (:meth:`Streams.generator`).
 
 The binomial inversion has a compiled per-element loop (``sim.accel``) with the numpy loop's
 float64 arithmetic; the powers q**t still come from numpy, so the counts are the same.
@@ -19,7 +23,7 @@ import zlib
 
 import numpy as np
 
-from sim import accel
+from sim import accel, counter
 
 
 def decision_key(decision: str) -> int:
@@ -40,30 +44,47 @@ class Streams:
             raise ValueError(f"root seed must be a non-negative integer, got {root_seed}")
         self.root_seed = int(root_seed)
 
+    def _seq(self, decision: str, month: int) -> np.random.SeedSequence:
+        return np.random.SeedSequence(
+            self.root_seed, spawn_key=(decision_key(decision), int(month))
+        )
+
+    def key(self, decision: str, month: int) -> tuple[np.uint64, np.uint64]:
+        """The counter-based stream key (two 64-bit words) of one decision in one month."""
+        k0, k1 = self._seq(decision, month).generate_state(2, np.uint64)
+        return np.uint64(k0), np.uint64(k1)
+
     def generator(self, decision: str, month: int) -> np.random.Generator:
-        """A fresh generator for one decision in one month.
+        """A sequential generator for a draw that is not one number per index (set-up only).
 
         Args:
-            decision: Name of the decision (``"income.persistent"``, ``"health.severe"``).
+            decision: Name of the decision (``"synth.members"``).
             month: Month of the run (0 is set-up).
 
         Returns:
             A generator whose sequence depends only on (root seed, decision, month).
         """
-        seq = np.random.SeedSequence(self.root_seed, spawn_key=(decision_key(decision), int(month)))
-        return np.random.Generator(np.random.PCG64(seq))
+        return np.random.Generator(np.random.PCG64(self._seq(decision, month)))
 
     def uniform(self, decision: str, month: int, n: int) -> np.ndarray:
         """``n`` uniform draws on [0, 1) as float32, one per household index."""
-        return self.generator(decision, month).random(n, dtype=np.float32)
+        return counter.uniform32(*self.key(decision, month), n)
+
+    def uniform_of(self, decision: str, month: int, idx: np.ndarray) -> np.ndarray:
+        """The float32 uniforms of households ``idx`` only: ``uniform(..., n)[idx]``."""
+        return counter.uniform32_of(*self.key(decision, month), idx)
 
     def normal(self, decision: str, month: int, n: int) -> np.ndarray:
         """``n`` standard normal draws as float32, one per household index."""
-        return self.generator(decision, month).standard_normal(n, dtype=np.float32)
+        return counter.normal32(*self.key(decision, month), n)
+
+    def normal_of(self, decision: str, month: int, idx: np.ndarray) -> np.ndarray:
+        """The float32 standard normals of households ``idx`` only: ``normal(..., n)[idx]``."""
+        return counter.normal32_of(*self.key(decision, month), idx)
 
     def uniform64(self, decision: str, month: int, n: int) -> np.ndarray:
         """``n`` uniform draws on [0, 1) as float64: the draws :meth:`binomial` inverts."""
-        return self.generator(decision, month).random(n)
+        return counter.uniform64(*self.key(decision, month), n)
 
     def binomial(
         self, decision: str, month: int, trials: np.ndarray, p: np.ndarray | float
@@ -83,7 +104,7 @@ class Streams:
         Returns:
             int16 counts, 0 <= count <= trials.
         """
-        u = self.generator(decision, month).random(trials.shape[0])
+        u = self.uniform64(decision, month, trials.shape[0])
         return binomial_from_uniform(trials, p, u)
 
 

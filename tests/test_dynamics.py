@@ -109,8 +109,10 @@ def test_churning_matches_dartanto_nurkholis_with_survey_error():
 
 
 def test_headcount_falls_as_bps_observed_with_nothing_new():
+    # one seed's 12-month change has a Monte Carlo sd of about 0.0026 at 50,000 households;
+    # eight seeds bring the mean's to about 0.0009 (seeds 1-12 give -0.0042 +- 0.0007)
     changes = []
-    for seed in (1, 2, 3):
+    for seed in range(1, 9):
         ts = sim.PovertyModel(small(50_000, 12), rng=seed).run().timeseries()
         changes.append(ts.p0.iloc[12] - ts.p0.iloc[0])
     assert -0.008 <= np.mean(changes) <= -0.002, changes  # BPS: -0.56 points a year
