@@ -18,8 +18,11 @@ import contextlib
 import functools
 import os
 import threading
+import types
 from collections.abc import Callable, Iterator
 from typing import Any
+
+import numpy as np
 
 # GNU OpenMP threads spin for a while after each parallel loop by default, which would take the
 # second core from the thread that sorts the month's Gini; they sleep instead (set before the
@@ -56,23 +59,46 @@ def jit(func: Callable[..., Any]) -> Callable[..., Any]:
     return numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")(func)
 
 
+#: Smallest array (elements) for which a parallel kernel runs on several threads; smaller
+#: calls run the same loop on one thread (waking the threads would cost more than the loop).
+PARALLEL_MIN = 50_000
+
+_force_parallel = False  # warm_up: compile the parallel variants on tiny arrays
+
+
 def pjit(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Compile ``func``, whose ``prange`` loop runs on all of Numba's threads.
+    """Compile ``func``, whose ``prange`` loops run on all of Numba's threads.
 
     A parallel kernel writes each element of its output in one iteration and never sums across
-    iterations, so its numbers do not depend on the number of threads (``NUMBA_NUM_THREADS``,
-    or :func:`set_threads`; batch workers run one each). Calls are serialised by a lock.
+    iterations (a sum goes over fixed chunks, added in chunk order), so its numbers do not
+    depend on the number of threads (``NUMBA_NUM_THREADS``, :func:`set_threads`). Calls whose
+    largest array has fewer than :data:`PARALLEL_MIN` elements run a one-thread compilation of
+    the same loop. Parallel calls are serialised by a lock.
     """
     if not AVAILABLE:
         return func
-    compiled = numba.njit(cache=True, nogil=True, parallel=True, error_model="numpy")(func)
+    options = {"cache": True, "nogil": True, "error_model": "numpy"}
+    parallel = numba.njit(parallel=True, **options)(func)
+    # a copy under its own name, so that the two compilations have their own cache files
+    one = types.FunctionType(
+        func.__code__, func.__globals__, func.__name__ + "_serial", func.__defaults__
+    )
+    one.__qualname__ = func.__qualname__ + "_serial"
+    serial = numba.njit(**options)(one)
 
     @functools.wraps(func)
     def call(*args: Any) -> Any:
+        size = 0
+        for a in args:
+            if isinstance(a, np.ndarray) and a.ndim and a.shape[0] > size:
+                size = a.shape[0]
+        if size < PARALLEL_MIN and not _force_parallel:
+            return serial(*args)
         with _PARALLEL_LOCK:
-            return compiled(*args)
+            return parallel(*args)
 
-    call.dispatcher = compiled  # type: ignore[attr-defined]
+    call.parallel = parallel  # type: ignore[attr-defined]
+    call.serial = serial  # type: ignore[attr-defined]
     return call
 
 
@@ -98,10 +124,16 @@ def warmup(func: Callable[[], None]) -> Callable[[], None]:
 
 def warm_up() -> None:
     """Compile (or load from the disk cache) every registered kernel; no-op when disabled."""
+    global _force_parallel
     if not enabled:
         return
-    for func in _WARM_UPS:
-        func()
+    for force in (True, False):  # the parallel variants, then the one-thread ones
+        _force_parallel = force
+        try:
+            for func in _WARM_UPS:
+                func()
+        finally:
+            _force_parallel = False
 
 
 @contextlib.contextmanager

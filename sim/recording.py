@@ -55,10 +55,16 @@ SUMS = (
     "poor_min_y",  # 27: smallest y among the poor (a Watts check: must be > 0)
 )
 INDEX = {name: i for i, name in enumerate(SUMS)}
+len_sums = len(SUMS)  # a global constant for the kernels
+#: Households per chunk of the parallel recording pass (fixed: the sums' order depends on it,
+#: never on the number of threads).
+CHUNK = 65_536
 
 
 @accel.jit
-def household_pass(
+def _household_chunk(
+    lo,
+    hi,
     consumption,
     n_young,
     n_school,
@@ -86,46 +92,13 @@ def household_pass(
     w,
     sub_poor,
     sub_persons,
+    acc,
 ):
-    """Accumulate the month's sums in one pass (see :data:`SUMS`).
+    """The sums of :func:`household_pass` over households ``lo..hi-1``, written to ``acc``.
 
-    Args:
-        consumption: Household consumption (rupiah per month), float32.
-        n_young: Children 0-6 per household (int8); likewise ``n_school``, ``n_adult``,
-            ``n_elderly``.
-        n_school: Children 7-15.
-        n_adult: Adults.
-        n_elderly: Elderly members.
-        weight: Households represented by each record, float32.
-        lines: Poverty line per household (rupiah per capita per month), float32.
-        urban: Urban households (bool).
-        eq_lines: Lines for equivalised consumption (rupiah per month), float32.
-        eq_scale: ``members ** theta`` by household size (float32, computed by numpy: its
-            float32 power differs from Numba's in the last bit for some sizes).
-        adult_schooling: Mean years of schooling of adults, float32.
-        n_enrolled: Children enrolled in school, int8.
-        insured: Health insurance (bool).
-        health_state: 0 healthy, 1 minor, 2 severe (int8).
-        assets: Productive assets (rupiah), float32.
-        pbi: PBI-JKN members (bool).
-        subdistrict: Sub-district index per household.
-        food_line_share: MPI food-consumption cut-off as a share of the line, float32.
-        asset_deprivation: MPI asset cut-off (rupiah), float32.
-        mpi_cutoff: Alkire-Foster ``k`` minus its tolerance (float64).
-        was_poor: Last month's poverty (bool), overwritten with this month's.
-        months_out: Months since leaving poverty (int16, -1 poor), updated when ``flows``.
-        flows: Whether to update ``months_out`` and count flows.
-        y: Output, per-capita consumption (float32).
-        w: Output, persons represented (members x weight, float64).
-        sub_poor: Output, persons poor per sub-district (float64, zeroed here).
-        sub_persons: Output, persons per sub-district (float64, zeroed here).
-
-    Returns:
-        The float64 accumulators, in the order of :data:`SUMS`.
+    ``sub_poor`` and ``sub_persons`` are this chunk's rows (zero on entry); ``y``, ``w``,
+    ``was_poor`` and ``months_out`` are written for the chunk's households only.
     """
-    n = consumption.shape[0]
-    sub_poor[:] = 0.0
-    sub_persons[:] = 0.0
     sixth = 1.0 / 6.0  # equal indicator weights, normalised as alkire_foster does
     # scalar accumulators (registers), in the order of SUMS
     persons = wy = p0 = p1 = p2 = watts = 0.0
@@ -133,7 +106,7 @@ def household_pass(
     p0_eq = mpi_poor = mpi_score = exited = entered = lasting = 0.0
     weight_sum = members_w = enrolled_w = school_w = assets_w = line_w = pbi_w = 0.0
     poor_min_y = np.inf
-    for i in range(n):
+    for i in range(lo, hi):
         mem16 = np.int16(np.int16(n_young[i]) + n_school[i] + n_adult[i] + n_elderly[i])
         c = consumption[i]
         yi = np.float32(c / np.float32(mem16))
@@ -212,13 +185,134 @@ def household_pass(
         line_w += z * wi
         if pbi[i]:
             pbi_w += wi
-    s = np.empty(28)
+    s = acc
     s[0], s[1], s[2], s[3], s[4], s[5] = persons, wy, p0, p1, p2, watts
     s[6], s[7], s[8], s[9] = persons_u, p0_u, p1_u, p2_u
     s[10], s[11], s[12], s[13] = persons_r, p0_r, p1_r, p2_r
     s[14], s[15], s[16], s[17], s[18], s[19] = p0_eq, mpi_poor, mpi_score, exited, entered, lasting
     s[20], s[21], s[22], s[23], s[24] = weight_sum, members_w, enrolled_w, school_w, assets_w
     s[25], s[26], s[27] = line_w, pbi_w, poor_min_y
+
+
+@accel.pjit
+def household_pass(
+    consumption,
+    n_young,
+    n_school,
+    n_adult,
+    n_elderly,
+    weight,
+    lines,
+    urban,
+    eq_lines,
+    eq_scale,
+    adult_schooling,
+    n_enrolled,
+    insured,
+    health_state,
+    assets,
+    pbi,
+    subdistrict,
+    food_line_share,
+    asset_deprivation,
+    mpi_cutoff,
+    was_poor,
+    months_out,
+    flows,
+    y,
+    w,
+    sub_poor,
+    sub_persons,
+):
+    """Accumulate the month's sums in one pass (see :data:`SUMS`).
+
+    Args:
+        consumption: Household consumption (rupiah per month), float32.
+        n_young: Children 0-6 per household (int8); likewise ``n_school``, ``n_adult``,
+            ``n_elderly``.
+        n_school: Children 7-15.
+        n_adult: Adults.
+        n_elderly: Elderly members.
+        weight: Households represented by each record, float32.
+        lines: Poverty line per household (rupiah per capita per month), float32.
+        urban: Urban households (bool).
+        eq_lines: Lines for equivalised consumption (rupiah per month), float32.
+        eq_scale: ``members ** theta`` by household size (float32, computed by numpy: its
+            float32 power differs from Numba's in the last bit for some sizes).
+        adult_schooling: Mean years of schooling of adults, float32.
+        n_enrolled: Children enrolled in school, int8.
+        insured: Health insurance (bool).
+        health_state: 0 healthy, 1 minor, 2 severe (int8).
+        assets: Productive assets (rupiah), float32.
+        pbi: PBI-JKN members (bool).
+        subdistrict: Sub-district index per household.
+        food_line_share: MPI food-consumption cut-off as a share of the line, float32.
+        asset_deprivation: MPI asset cut-off (rupiah), float32.
+        mpi_cutoff: Alkire-Foster ``k`` minus its tolerance (float64).
+        was_poor: Last month's poverty (bool), overwritten with this month's.
+        months_out: Months since leaving poverty (int16, -1 poor), updated when ``flows``.
+        flows: Whether to update ``months_out`` and count flows.
+        y: Output, per-capita consumption (float32).
+        w: Output, persons represented (members x weight, float64).
+        sub_poor: Output, persons poor per sub-district (float64, zeroed here).
+        sub_persons: Output, persons per sub-district (float64, zeroed here).
+
+    The households are summed in fixed chunks of :data:`CHUNK`, in parallel, and the chunks'
+    sums added in chunk order, so the figures do not depend on the number of threads.
+
+    Returns:
+        The float64 accumulators, in the order of :data:`SUMS`.
+    """
+    n = consumption.shape[0]
+    n_chunks = max(1, (n + CHUNK - 1) // CHUNK)
+    acc = np.empty((n_chunks, len_sums))
+    n_sub = sub_poor.shape[0]
+    chunk_poor = np.zeros((n_chunks, n_sub))
+    chunk_persons = np.zeros((n_chunks, n_sub))
+    for c in accel.prange(n_chunks):
+        _household_chunk(
+            c * CHUNK,
+            min(n, (c + 1) * CHUNK),
+            consumption,
+            n_young,
+            n_school,
+            n_adult,
+            n_elderly,
+            weight,
+            lines,
+            urban,
+            eq_lines,
+            eq_scale,
+            adult_schooling,
+            n_enrolled,
+            insured,
+            health_state,
+            assets,
+            pbi,
+            subdistrict,
+            food_line_share,
+            asset_deprivation,
+            mpi_cutoff,
+            was_poor,
+            months_out,
+            flows,
+            y,
+            w,
+            chunk_poor[c],
+            chunk_persons[c],
+            acc[c],
+        )
+    # chunks are combined in chunk order: the sums do not depend on the number of threads
+    s = acc[0].copy()
+    sub_poor[:] = chunk_poor[0]
+    sub_persons[:] = chunk_persons[0]
+    for c in range(1, n_chunks):
+        for k in range(len_sums - 1):
+            s[k] += acc[c, k]
+        s[len_sums - 1] = min(s[len_sums - 1], acc[c, len_sums - 1])  # poor_min_y
+        for g in range(n_sub):
+            sub_poor[g] += chunk_poor[c, g]
+            sub_persons[g] += chunk_persons[c, g]
     return s
 
 
