@@ -80,7 +80,7 @@ def asset_income(sc: Scenario, k: np.ndarray) -> np.ndarray:
     return np.maximum(sc.assets.low_return * k, high_tech_income(sc, k)).astype(F32)
 
 
-@accel.jit
+@accel.pjit
 def _asset_income_kernel(
     k: np.ndarray,
     powered: np.ndarray,
@@ -93,7 +93,7 @@ def _asset_income_kernel(
 
     ``powered`` is numpy's ``max(k, 0) ** elasticity``.
     """
-    for i in range(k.shape[0]):
+    for i in accel.prange(k.shape[0]):
         out[i] = _fmax(low_return * k[i], productivity * powered[i] - fixed)
 
 
@@ -164,10 +164,10 @@ def expected_health_cost(sc: Scenario, hh: Households) -> tuple[np.ndarray, floa
     return (oop * uncovered).astype(F32), float(loss_share)
 
 
-@accel.jit
+@accel.pjit
 def _select_kernel(mask: np.ndarray, yes: np.float32, no: np.float32, out: np.ndarray) -> None:
     """``out = np.where(mask, yes, no)``."""
-    for i in range(mask.shape[0]):
+    for i in accel.prange(mask.shape[0]):
         out[i] = yes if mask[i] else no
 
 
@@ -217,7 +217,7 @@ def _as_compared(u: np.ndarray, value: float) -> np.generic:
     return np.result_type(u.dtype, value).type(value)
 
 
-@accel.jit
+@accel.pjit
 def _health_kernel(
     sick_months: np.ndarray,
     health_state: np.ndarray,
@@ -234,7 +234,7 @@ def _health_kernel(
     """:func:`health_shocks` per household (``oop`` starts at zero, float32 rupiah)."""
     zero = np.float32(0.0)
     one = np.float32(1.0)
-    for i in range(u.shape[0]):
+    for i in accel.prange(u.shape[0]):
         sick = sick_months[i]
         if sick > 0:
             sick = sick - np.int8(1)
@@ -307,7 +307,7 @@ def permanent_labour(sc: Scenario, hh: Households, month: int) -> np.ndarray:
     ).astype(F32)
 
 
-@accel.jit
+@accel.pjit
 def _labour_kernel(
     wage_base: np.ndarray,
     n_adult: np.ndarray,
@@ -322,7 +322,7 @@ def _labour_kernel(
     """The float32 product of :func:`permanent_labour`, left to right (rupiah per month)."""
     one = np.float32(1.0)
     elderly_weight = np.float32(0.3)
-    for i in range(out.shape[0]):
+    for i in accel.prange(out.shape[0]):
         earners = np.float32(n_adult[i]) + elderly_weight * np.float32(n_elderly[i])
         v = wage_base[i] * earners
         v = v * schooling_factor[i]
@@ -358,10 +358,10 @@ def persistent_shocks(sc: Scenario, hh: Households, streams: Streams, month: int
     hh.persistent_shock += F32(s.persistent_sd) * eta
 
 
-@accel.jit
+@accel.pjit
 def _ar1_kernel(shock: np.ndarray, eta: np.ndarray, rho: np.float32, sd: np.float32) -> None:
     """``shock = shock * rho + sd * eta`` in float32 (log points)."""
-    for i in range(shock.shape[0]):
+    for i in accel.prange(shock.shape[0]):
         shock[i] = shock[i] * rho + sd * eta[i]
 
 
@@ -379,10 +379,10 @@ def transitory_factor(sc: Scenario, hh: Households, streams: Streams, month: int
     return np.exp(sd * eps - F32(0.5) * sd * sd)
 
 
-@accel.jit
+@accel.pjit
 def _affine_kernel(x: np.ndarray, scale: np.float32, shift: np.float32, out: np.ndarray) -> None:
     """``out = scale * x - shift`` in float32."""
-    for i in range(x.shape[0]):
+    for i in accel.prange(x.shape[0]):
         out[i] = scale * x[i] - shift
 
 
@@ -443,13 +443,13 @@ def _local_gdp_kernel(
         out[subdistrict[i]] += np.float64(earned[i] * weight[i] * np.float32(mask[i]))
 
 
-@accel.jit
+@accel.pjit
 def _spill_select_kernel(
     subdistrict: np.ndarray, others: np.ndarray, factor: np.ndarray, out: np.ndarray
 ) -> None:
     """``np.where(others, factor[subdistrict], 1)`` in float32."""
     one = np.float32(1.0)
-    for i in range(out.shape[0]):
+    for i in accel.prange(out.shape[0]):
         out[i] = factor[subdistrict[i]] if others[i] else one
 
 
@@ -610,7 +610,7 @@ def _fmin(a: float, b: float) -> float:
     return a if a < b else b
 
 
-@accel.jit
+@accel.pjit
 def _consume_kernel(
     savings: np.ndarray,
     assets: np.ndarray,
@@ -631,7 +631,7 @@ def _consume_kernel(
     """:func:`consume_and_save` per household, float32 as numpy (rupiah per month)."""
     zero = np.float32(0.0)
     one = np.float32(1.0)
-    for i in range(savings.shape[0]):
+    for i in accel.prange(savings.shape[0]):
         members = np.float32(
             np.int16(n_young[i])
             + np.int16(n_school[i])
@@ -692,12 +692,12 @@ def schooling_condition(sc: Scenario, hh: Households) -> np.ndarray:
     return np.zeros(hh.n, dtype=bool)
 
 
-@accel.jit
+@accel.pjit
 def _schooling_month_kernel(
     n_enrolled: np.ndarray, n_school: np.ndarray, child_schooling: np.ndarray, months: np.float32
 ) -> None:
     """Add a month of schooling (years) times the enrolled share, per household."""
-    for i in range(n_school.shape[0]):
+    for i in accel.prange(n_school.shape[0]):
         share = np.float32(0.0)
         if n_school[i] > 0:
             # float64 quotient rounded to float32: the correctly rounded float32 quotient
@@ -834,7 +834,7 @@ def _clip(x: int, hi: int) -> int:
     return 0 if x < 0 else (hi if x > hi else x)
 
 
-@accel.jit
+@accel.pjit
 def _demography_kernel(
     n_young: np.ndarray,
     n_school: np.ndarray,
@@ -854,7 +854,7 @@ def _demography_kernel(
     """
     one = np.float32(1.0)
     zero = np.float32(0.0)
-    for i in range(n_young.shape[0]):
+    for i in accel.prange(n_young.shape[0]):
         ny = np.int64(n_young[i])
         ns = np.int64(n_school[i])
         na = np.int64(n_adult[i])

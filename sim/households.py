@@ -307,7 +307,7 @@ def latent_log_ratio(sc: Scenario, hh: Households) -> np.ndarray:
     return out
 
 
-@accel.jit
+@accel.pjit
 def _latent_log_ratio_kernel(
     urban: np.ndarray,
     latent_permanent: np.ndarray,
@@ -324,7 +324,7 @@ def _latent_log_ratio_kernel(
     out: np.ndarray,
 ) -> None:
     """:func:`latent_log_ratio` per household (float32 log points)."""
-    for i in range(out.shape[0]):
+    for i in accel.prange(out.shape[0]):
         x = np.float64(latent_permanent[i] + persistent_shock[i])  # float32 sum, as numpy
         if urban[i]:
             q = np.float32(_interp_one(x, grid_u, values_u, slopes_u, scale_u))
@@ -427,7 +427,7 @@ def pkh_benefit(sc: Scenario, hh: Households) -> np.ndarray:
     return total
 
 
-@accel.jit
+@accel.pjit
 def _transfers_kernel(
     n_young: np.ndarray,
     n_school: np.ndarray,
@@ -449,7 +449,7 @@ def _transfers_kernel(
     child) up to ``max_components``; each adds ``count * value`` in float32.
     """
     zero = np.float32(0.0)
-    for i in range(out.shape[0]):
+    for i in accel.prange(out.shape[0]):
         o = zero
         if pkh_on:
             remaining = max_components

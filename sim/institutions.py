@@ -200,7 +200,7 @@ def _set_bit(bits, idx, r):  # pragma: no cover - compiled
         bits[i] |= bit
 
 
-@accel.jit
+@accel.pjit
 def _pooled_view(
     truth, total, subdistrict, count, weight, other, registry, access
 ):  # pragma: no cover - compiled
@@ -211,7 +211,7 @@ def _pooled_view(
     """
     n = truth.shape[0]
     out = np.empty(n, dtype=np.float32)
-    for i in range(n):
+    for i in accel.prange(n):
         s = subdistrict[i]
         own = truth[i] + total[i] / count[s]
         if access:
@@ -221,12 +221,12 @@ def _pooled_view(
     return out
 
 
-@accel.jit
+@accel.pjit
 def _private_view(truth, noise, sd, weight, other, registry, access):  # pragma: no cover
     """View from the own survey: ``own = truth + sd * noise``, combined with the registry."""
     n = truth.shape[0]
     out = np.empty(n, dtype=np.float32)
-    for i in range(n):
+    for i in accel.prange(n):
         own = truth[i] + sd * noise[i]
         if access:
             out[i] = weight * own + other * registry[i]

@@ -48,7 +48,7 @@ from sim.invariants import check_month
 from sim.ledger import SPENT
 from sim.randomness import Streams
 from sim.scenario import Scenario
-from sim.sorting import reorder, stable_argsort
+from sim.sorting import reorder, sorted_keys, stable_argsort
 
 F32 = np.float32
 
@@ -91,7 +91,7 @@ MALLOC_TRIM_THRESHOLD = 256 * 2**20
 """Free bytes glibc keeps at the top of the heap before returning them to the system."""
 
 
-@accel.jit
+@accel.pjit
 def _earnings(
     labour_perm, transitory, covariate, sick_months, sick_factor, assets_income_normal, asset_return
 ):
@@ -106,7 +106,7 @@ def _earnings(
     labour = np.empty(n, dtype=np.float32)
     assets_income = np.empty(n, dtype=np.float32)
     earned = np.empty(n, dtype=np.float32)
-    for i in range(n):
+    for i in accel.prange(n):
         cov = covariate[i]
         ill = sick_factor if sick_months[i] > 0 else np.float32(1.0)
         lab = labour_perm[i] * transitory[i] * cov * ill
@@ -117,7 +117,7 @@ def _earnings(
     return labour, assets_income, earned
 
 
-@accel.jit
+@accel.pjit
 def _budget(
     labour,
     assets_income,
@@ -155,7 +155,7 @@ def _budget(
     disposable = np.empty(n, dtype=np.float32)
     permanent = np.empty(n, dtype=np.float32)
     zero = np.float32(0.0)
-    for i in range(n):
+    for i in accel.prange(n):
         lab = labour[i] * spill[i]
         ai = assets_income[i] * spill[i]
         inv = labour_invest_share * lab + reinvest_share * ai
@@ -180,13 +180,13 @@ def _budget(
     return invest, disposable, permanent
 
 
-@accel.jit
+@accel.pjit
 def _tutoring(n_enrolled, n_school, schooling, child_schooling):
     """``child_schooling += schooling * n_enrolled / n_school`` (0 without school children).
 
     As numpy computes it: the share in float64 (integer true division), then float32.
     """
-    for i in range(n_enrolled.shape[0]):
+    for i in accel.prange(n_enrolled.shape[0]):
         share = np.float32(0.0)
         if n_school[i] > 0:
             share = np.float32(np.float64(n_enrolled[i]) / np.float64(n_school[i]))
@@ -667,11 +667,17 @@ class PovertyModel(mesa.Model):
     def _gini_sums(self, totals: tuple[float, float, float]) -> np.ndarray:
         """Re-sort consumption from last month's order and take the Gini sums (recording)."""
         y, w = self._buffers[0], self._buffers[1]
+        urban = self.households.urban
         if self._gini_order is None:
             self._gini_order = stable_argsort(y)
         else:  # ties keep last month's order; the old order is freed as it is replaced
+            key = sorted_keys(y, self._gini_order)
+            if key is not None:  # the sums and the new order in one pass over the keys
+                sums = recording.gini_reorder_pass(key, self._gini_order, w, urban, *totals)
+                self._gini_order = key.view(np.intp)
+                return sums
             self._gini_order = reorder(y, self._gini_order)
-        return recording.gini_pass(y, w, self._gini_order, self.households.urban, *totals)
+        return recording.gini_pass(y, w, self._gini_order, urban, *totals)
 
     @staticmethod
     def _fill_gini(row: dict[str, Any], totals: tuple[float, ...], g: np.ndarray) -> None:

@@ -192,7 +192,7 @@ def _binomial_live_kernel(
         out[i] = binomial_count(tj, u[i], pmf0[j], ratio)
 
 
-@accel.jit
+@accel.pjit
 def binomial_counts_int8(
     trials: np.ndarray,
     offset: int,
@@ -218,7 +218,7 @@ def binomial_counts_int8(
         ratio: p / q.
         out: int8 counts (written).
     """
-    for i in range(u.shape[0]):
+    for i in accel.prange(u.shape[0]):
         t = np.int64(trials[i]) - offset
         if offset > 0 and t < 0:
             t = 0

@@ -359,6 +359,52 @@ def gini_pass(y, w, order, urban, total, total_urban, total_rural):
     return out
 
 
+@accel.jit
+def gini_reorder_pass(key, order, w, urban, total, total_urban, total_rural):
+    """:func:`gini_pass` over ``sorting.sorted_keys`` output, writing the new order into ``key``.
+
+    The k-th key holds the k-th smallest consumption's order-preserving bits (upper 32) and
+    its position in last month's ``order`` (lower 32). The loop restores each value's float32
+    bits in place, reads it, and overwrites the key with the household index
+    ``order[position]``: on return ``key.view(np.intp)`` is ``sorting.reorder``'s order and the
+    sums are those :func:`gini_pass` takes along it (the same values in the same order; -0.0
+    reads as +0.0, which adds the same). One sequential pass over the keys and one gather per
+    household for ``order``, ``w`` and ``urban``, instead of a gather of ``y`` as well and a
+    separate pass to write the order.
+
+    Returns:
+        float64 array ``[wy, num, wy_urban, num_urban, wy_rural, num_rural]``.
+    """
+    half = key.view(np.uint32)  # little-endian: [2k] position, [2k + 1] value bits
+    value = key.view(np.float32)
+    low = np.uint64(0xFFFFFFFF)
+    sign = np.uint32(0x80000000)
+    out = np.zeros(6)
+    cum = 0.0
+    cum_u = 0.0
+    cum_r = 0.0
+    for k in range(key.shape[0]):
+        i = order[np.int64(key[k] & low)]
+        b = half[2 * k + 1]
+        half[2 * k + 1] = (b ^ sign) if (b & sign) != np.uint32(0) else ~b
+        yk = value[2 * k + 1]
+        key[k] = np.uint64(i)
+        wi = w[i]
+        wy = wi * np.float64(yk)
+        cum += wi
+        out[0] += wy
+        out[1] += (2.0 * cum - wi - total) * wy
+        if urban[i]:
+            cum_u += wi
+            out[2] += wy
+            out[3] += (2.0 * cum_u - wi - total_urban) * wy
+        else:
+            cum_r += wi
+            out[4] += wy
+            out[5] += (2.0 * cum_r - wi - total_rural) * wy
+    return out
+
+
 def gini_from_sums(wy_total: float, num: float, total: float) -> float:
     """The Gini coefficient from :func:`gini_pass` sums (as ``metrics.gini`` finishes)."""
     if total <= 0.0:
@@ -382,3 +428,5 @@ def _warm_up() -> None:
         np.zeros(1), np.zeros(1),
     )  # fmt: skip
     gini_pass(y, w, np.arange(n, dtype=np.intp), b, 1.0, 1.0, 1.0)
+    key = np.array([1 << 32, 2 << 32, 3 << 32, 4 << 32], dtype=np.uint64)
+    gini_reorder_pass(key, np.arange(n, dtype=np.intp), w, b, 1.0, 1.0, 1.0)

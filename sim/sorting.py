@@ -87,6 +87,40 @@ def _apply_order(key, order):
         key[i] = np.uint64(order[np.int64(key[i] & low)])
 
 
+def sorted_keys(values: np.ndarray, order: np.ndarray) -> np.ndarray | None:
+    """The sorted packed keys of ``values[order]``, or None where the compiled path does not apply.
+
+    Key ``k`` holds the order-preserving bits of the k-th smallest value in its upper 32 bits
+    and its position in ``order`` in the lower 32 (ties in the order of ``order``), so
+    ``order[key & 0xFFFFFFFF]`` is :func:`reorder`'s result (``recording.gini_reorder_pass``
+    reads the values back from the upper bits while it writes the new order).
+
+    Args:
+        values: 1-D float32 array, C-contiguous.
+        order: A permutation of ``range(values.size)`` (intp).
+
+    Returns:
+        uint64 keys, ascending; None without the kernels, for other dtypes, with a NaN, or
+        outside 2 <= n < 2**32.
+    """
+    a = np.asarray(values)
+    n = a.shape[0] if a.ndim == 1 else -1
+    if not (
+        accel.enabled
+        and a.dtype == np.float32
+        and a.flags.c_contiguous
+        and order.dtype == np.intp
+        and np.dtype(np.intp).itemsize == 8
+        and 2 <= n < 2**32
+        and order.shape[0] == n
+    ):
+        return None
+    key = _gathered_keys(a, order)
+    if key is not None:
+        key.sort()
+    return key
+
+
 def reorder(values: np.ndarray, order: np.ndarray) -> np.ndarray:
     """``order[stable_argsort(values[order])]``: ``order`` refreshed for new ``values``.
 
@@ -97,22 +131,11 @@ def reorder(values: np.ndarray, order: np.ndarray) -> np.ndarray:
     Returns:
         The permutation that sorts ``values`` ascending, ties in the order of ``order``.
     """
+    key = sorted_keys(values, order)
+    if key is not None:
+        _apply_order(key, order)
+        return key.view(np.intp)
     a = np.asarray(values)
-    n = a.shape[0] if a.ndim == 1 else -1
-    if (
-        accel.enabled
-        and a.dtype == np.float32
-        and a.flags.c_contiguous
-        and order.dtype == np.intp
-        and np.dtype(np.intp).itemsize == 8
-        and 2 <= n < 2**32
-        and order.shape[0] == n
-    ):
-        key = _gathered_keys(a, order)
-        if key is not None:
-            key.sort()
-            _apply_order(key, order)
-            return key.view(np.intp)
     return order[stable_argsort(a[order])]
 
 
