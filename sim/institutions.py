@@ -323,7 +323,94 @@ def _popcount(x):  # pragma: no cover - compiled
     return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
 
 
+#: Households per chunk of the parallel reach kernel (fixed; results never depend on it).
+REACH_CHUNK = 65_536
+
+
 @accel.jit
+def _reach_chunk(
+    lo,
+    hi,
+    months_left,
+    eligible_at_entry,
+    weight_class,
+    n_class,
+    y,
+    lines,
+    persons,
+    subdistrict,
+    n_school,
+    insured,
+    pkh,
+    bpnt,
+    pbi,
+    sub_kinds,
+    school_kinds,
+    uninsured_kinds,
+    group_multiple,
+    group_kinds,
+    cash_kinds,
+    pbi_kinds,
+    served_table,
+    duplicate_table,
+    counts,
+    eligible,
+    hist,
+    poor_persons,
+    served_persons,
+    filled,
+):  # pragma: no cover - compiled
+    """:func:`_reach_kernel` over households ``lo..hi-1``, into this chunk's arrays.
+
+    ``counts``, ``eligible`` (4 lanes) and ``hist`` are the chunk's (zero on entry); the
+    persons of poor households and of poor households with an enrolment are written from
+    position ``lo`` of the full-length ``poor_persons`` and ``served_persons`` (never past
+    ``hi - 1``), and how many of each to ``filled``.
+    """
+    n_inst = months_left.shape[0]
+    bits = np.zeros(hi - lo, dtype=np.uint16)  # at most 16 institutions (MAX_REACH_INSTITUTIONS)
+    wrong = np.zeros(hi - lo, dtype=np.uint16)
+    for r in range(n_inst):  # row by row: contiguous reads
+        row = months_left[r]
+        at_entry = eligible_at_entry[r]
+        for i in range(lo, hi):
+            a = np.int64(row[i] > 0)
+            bits[i - lo] |= np.uint16(a << r)
+            wrong[i - lo] |= np.uint16((a & np.int64(not at_entry[i])) << r)
+    n_poor = lo
+    n_served = lo
+    for i in range(lo, hi):
+        c = weight_class[i]
+        b = np.int64(bits[i - lo])
+        yi = y[i]
+        li = lines[i]
+        poor = yi < li
+        poor_persons[n_poor] = persons[i]
+        n_poor += poor
+        e = sub_kinds[subdistrict[i]]
+        e &= ~(school_kinds & -np.int64(n_school[i] <= 0))
+        e &= ~(uninsured_kinds & -np.int64(insured[i]))
+        m = 0
+        for j in range(group_multiple.shape[0]):
+            m |= group_kinds[j] & -np.int64(yi < group_multiple[j] * li)
+        e &= m
+        eligible[i & 3, c, e] += 1
+        if b != 0:
+            served_persons[n_served] = persons[i]
+            n_served += poor
+            counts[c, 0] += _popcount(np.uint64(b))
+            counts[c, 1] += 1
+            counts[c, 2] += _popcount(np.uint64(wrong[i - lo]))
+            served = served_table[b]
+            gov = (cash_kinds & -np.int64(pkh[i] | bpnt[i])) | (pbi_kinds & -np.int64(pbi[i]))
+            hist[0, c, e & served] += 1
+            hist[1, c, duplicate_table[b]] += 1
+            hist[2, c, gov & served] += 1
+    filled[0] = n_poor - lo
+    filled[1] = n_served - lo
+
+
+@accel.pjit
 def _reach_kernel(
     months_left,
     eligible_at_entry,
@@ -358,6 +445,9 @@ def _reach_kernel(
     ``log2(len(served_table))`` institutions), ``served_table[b]`` has the kinds it is enrolled
     in and ``duplicate_table[b]`` the kinds it is enrolled in twice or more.
 
+    The households are taken in fixed chunks, in parallel; the counts are integers and the
+    persons come back in index order, so nothing depends on the number of threads.
+
     Returns:
         Counts per weight class of enrolments (institution x household), households with any
         enrolment and enrolments not eligible at entry (class x 3); histograms per weight class
@@ -367,57 +457,72 @@ def _reach_kernel(
         poor households and of poor households with an enrolment, in index order (for numpy's
         sums).
     """
-    n_inst, n = months_left.shape
-    bits = np.zeros(n, dtype=np.uint16)  # at most 16 institutions (MAX_REACH_INSTITUTIONS)
-    wrong = np.zeros(n, dtype=np.uint16)
-    for r in range(n_inst):  # row by row: contiguous reads
-        row = months_left[r]
-        at_entry = eligible_at_entry[r]
-        for i in range(n):
-            a = np.int64(row[i] > 0)
-            bits[i] |= np.uint16(a << r)
-            wrong[i] |= np.uint16((a & np.int64(not at_entry[i])) << r)
+    n = months_left.shape[1]
+    n_chunks = max(1, (n + REACH_CHUNK - 1) // REACH_CHUNK)
+    counts_c = np.zeros((n_chunks, n_class, 3), dtype=np.int64)
+    eligible_c = np.zeros((n_chunks, 4, n_class, 256), dtype=np.int64)  # 4 independent lanes
+    hist_c = np.zeros((n_chunks, 3, n_class, 256), dtype=np.int64)  # households with enrolment
+    poor_all = np.empty(n, dtype=np.float64)
+    served_all = np.empty(n, dtype=np.float64)
+    filled = np.zeros((n_chunks, 2), dtype=np.int64)
+    for ch in accel.prange(n_chunks):
+        _reach_chunk(
+            ch * REACH_CHUNK,
+            min(n, (ch + 1) * REACH_CHUNK),
+            months_left,
+            eligible_at_entry,
+            weight_class,
+            n_class,
+            y,
+            lines,
+            persons,
+            subdistrict,
+            n_school,
+            insured,
+            pkh,
+            bpnt,
+            pbi,
+            sub_kinds,
+            school_kinds,
+            uninsured_kinds,
+            group_multiple,
+            group_kinds,
+            cash_kinds,
+            pbi_kinds,
+            served_table,
+            duplicate_table,
+            counts_c[ch],
+            eligible_c[ch],
+            hist_c[ch],
+            poor_all,
+            served_all,
+            filled[ch],
+        )
     counts = np.zeros((n_class, 3), dtype=np.int64)
-    eligible = np.zeros((4, n_class, 256), dtype=np.int64)  # 4 lanes: independent increments
-    hist = np.zeros((3, n_class, 256), dtype=np.int64)  # households with an enrolment
-    poor_persons = np.empty(n, dtype=np.float64)
-    served_persons = np.empty(n, dtype=np.float64)
+    eligible = np.zeros((n_class, 256), dtype=np.int64)
+    hist = np.zeros((3, n_class, 256), dtype=np.int64)
     n_poor = 0
     n_served = 0
-    for i in range(n):
-        c = weight_class[i]
-        b = np.int64(bits[i])
-        yi = y[i]
-        li = lines[i]
-        poor = yi < li
-        poor_persons[n_poor] = persons[i]
-        n_poor += poor
-        e = sub_kinds[subdistrict[i]]
-        e &= ~(school_kinds & -np.int64(n_school[i] <= 0))
-        e &= ~(uninsured_kinds & -np.int64(insured[i]))
-        m = 0
-        for j in range(group_multiple.shape[0]):
-            m |= group_kinds[j] & -np.int64(yi < group_multiple[j] * li)
-        e &= m
-        eligible[i & 3, c, e] += 1
-        if b != 0:
-            served_persons[n_served] = persons[i]
-            n_served += poor
-            counts[c, 0] += _popcount(np.uint64(b))
-            counts[c, 1] += 1
-            counts[c, 2] += _popcount(np.uint64(wrong[i]))
-            served = served_table[b]
-            gov = (cash_kinds & -np.int64(pkh[i] | bpnt[i])) | (pbi_kinds & -np.int64(pbi[i]))
-            hist[0, c, e & served] += 1
-            hist[1, c, duplicate_table[b]] += 1
-            hist[2, c, gov & served] += 1
-    return (
-        counts,
-        eligible.sum(axis=0),
-        hist,
-        poor_persons[:n_poor].copy(),
-        served_persons[:n_served].copy(),
-    )
+    for ch in range(n_chunks):
+        counts += counts_c[ch]
+        for lane in range(4):
+            eligible += eligible_c[ch, lane]
+        hist += hist_c[ch]
+        n_poor += filled[ch, 0]
+        n_served += filled[ch, 1]
+    poor_persons = np.empty(n_poor, dtype=np.float64)
+    served_persons = np.empty(n_served, dtype=np.float64)
+    k_poor = 0
+    k_served = 0
+    for ch in range(n_chunks):  # the chunks' persons, in index order
+        lo = ch * REACH_CHUNK
+        f = filled[ch, 0]
+        poor_persons[k_poor : k_poor + f] = poor_all[lo : lo + f]
+        k_poor += f
+        f = filled[ch, 1]
+        served_persons[k_served : k_served + f] = served_all[lo : lo + f]
+        k_served += f
+    return counts, eligible, hist, poor_persons, served_persons
 
 
 class SocialInstitution(mesa.Agent):
