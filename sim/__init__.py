@@ -27,7 +27,7 @@ __all__ = [
     "run_trial",
     "value_for_money",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from sim import accel as _accel  # noqa: E402
 

@@ -108,6 +108,24 @@ def set_threads(n: int) -> None:
         numba.set_num_threads(max(1, min(int(n), numba.config.NUMBA_NUM_THREADS)))
 
 
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """Run the block's parallel kernels on one thread (this thread only; restored after).
+
+    A batch runs many models side by side, one per worker process or Dask thread, so each
+    model keeps to one core; the numbers are the same on any number of threads.
+    """
+    if not AVAILABLE:
+        yield
+        return
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
 def threads() -> int:
     """Threads that parallel kernels run on in this process (1 without Numba)."""
     return int(numba.get_num_threads()) if AVAILABLE else 1
