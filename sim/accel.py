@@ -24,10 +24,12 @@ from typing import Any
 
 import numpy as np
 
-# GNU OpenMP threads spin for a while after each parallel loop by default, which would take the
-# second core from the thread that sorts the month's Gini; they sleep instead (set before the
-# OpenMP runtime loads, at the first parallel loop; a user's own setting is kept).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# GNU OpenMP threads spin for 300,000 rounds after each parallel loop by default, which takes
+# the second core from the thread that sorts the month's Gini; 2,000 rounds (a few
+# microseconds) still catch the next kernel of a sequence without a sleep and wake-up (at 1M
+# households, within the run-to-run noise of sleeping at once: benchmarks/README.md). Set
+# before the OpenMP runtime loads, at the first parallel loop; a user's own setting is kept.
+os.environ.setdefault("GOMP_SPINCOUNT", "2000")
 
 try:  # pragma: no cover - exercised by the import itself
     import numba
