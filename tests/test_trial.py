@@ -83,8 +83,9 @@ def test_designs_load():
 def test_haushofer_shapiro_2016():
     """Published: +22% monthly household consumption ~9 months after the first transfer, 95% CI
     about +12% to +32% (USD 35 PPP, s.e. ~8, on USD 158). Sinergi at full size (20,000
-    households, 10 reps): +15.9% [+14.9, +17.0]. Accepted here: +10% to +32% (the published CI,
-    lower end widened by 2 points for the reduced sample)."""
+    households, 10 reps): +15.7% [+14.1, +17.3]; at this test's size (10,000 households, 3 reps,
+    seed 1) +16.1%. Accepted here: +10% to +32% (the published CI, lower end widened by 2 points
+    for the reduced sample)."""
     df = sim.run_trial(
         "cash_transfer",
         design="haushofer_shapiro_2016",
@@ -120,14 +121,17 @@ def test_cahyadi_2020_full(request):
     df = sim.run_trial("pkh", design="cahyadi_2020", households=20_000, months=72, reps=5, seed=0)
     r = _row(df, "enrolment_rate", 72)
     ratio = (1 - r.treated_mean) / (1 - r.control_mean)
-    assert 0.15 <= ratio <= 0.65  # documented: 0.28 (published: about 0.5)
+    # 0.2.0 gives 0.647 (VALIDATION.md); the draws of 0.1.0 gave 0.28 from the same model, so
+    # at this size (20 sub-districts, 5 reps) the ratio moves that much with the draws
+    # (published: about 0.5). The band was set around 0.28 and is not moved for the new value.
+    assert 0.15 <= ratio <= 0.65
     c = _row(df, "consumption_pc", 72)
     assert c.ci_low <= 0 <= c.ci_high or abs(c.effect / c.control_mean) < 0.1
 
 
 def test_spillover_calibration_small_injection():
     """Egger et al. 2022 (calibrated, not validated): ~1.5 rupiah of non-recipient earnings per
-    rupiah injected over 18 months. At small injections the model returns the calibrated 1.5;
-    at 15% of local GDP it returns ~1.2 (docs/VALIDATION.md explains why)."""
+    rupiah injected over 18 months. The model returns the calibrated 1.5 at small and at large
+    injections alike (1.51 at 2% and at 15% of local GDP, docs/VALIDATION.md)."""
     res = trial.spillover_calibration(households=4_000, months=24, reps=1, injection_share=0.02)
     assert 1.35 <= res["ratio"] <= 1.55
