@@ -326,9 +326,10 @@ def cooperation_map(
 
     For each grid cell and each seed, every scenario runs against the same-seed
     ``no_programs``; the winner is the scenario with the largest P1 closed per billion rupiah.
-    Returns one row per cell: ``x, y, winner`` (the most frequent winner over seeds),
-    ``agreement`` (share of seeds picking it: the boundary's uncertainty) and the mean
-    P1 closed per billion rupiah of every scenario.
+    Returns one row per cell: ``x, y, winner`` (the most frequent winner over seeds, or
+    ``"undecided"`` when two or more forms are picked equally often: :func:`majority`),
+    ``agreement`` (share of seeds picking the most frequent winner: the boundary's
+    uncertainty) and the mean P1 closed per billion rupiah of every scenario.
     """
     f = factors([x, y])
     xs = np.linspace(*f[x]["range"], grid)
@@ -349,19 +350,35 @@ def cooperation_map(
                     per[s] = float(v) if np.isfinite(v) else -np.inf
                     scores[s].append(per[s])
                 winners.append(max(per, key=lambda k: per[k]))
-            names, counts = np.unique(winners, return_counts=True)
-            row = {
-                "x": float(xv),
-                "y": float(yv),
-                "winner": str(names[np.argmax(counts)]),
-                "agreement": float(counts.max() / len(winners)),
-            }
+            winner, agreement = majority(winners)
+            row = {"x": float(xv), "y": float(yv), "winner": winner, "agreement": agreement}
             for s in scenarios:
                 row[f"per_bn_{s}"] = float(np.mean(scores[s]))
             rows.append(row)
     out = pd.DataFrame(rows)
     out.attrs.update({"x": x, "y": y, "seeds": seeds, "scenarios": list(scenarios)})
     return out
+
+
+UNDECIDED = "undecided"
+
+
+def majority(winners: Sequence[str]) -> tuple[str, float]:
+    """The form most seeds pick, and the share of seeds that pick it.
+
+    A tie at the top (three seeds picking three forms, two and two of four) is
+    :data:`UNDECIDED`: no form is named for a cell the seeds do not decide.
+
+    Args:
+        winners: The winning scenario of each seed.
+
+    Returns:
+        ``(winner, agreement)``; agreement is the top count over the number of seeds.
+    """
+    names, counts = np.unique(np.asarray(winners, dtype=str), return_counts=True)
+    top = counts.max()
+    winner = str(names[np.argmax(counts)]) if (counts == top).sum() == 1 else UNDECIDED
+    return winner, float(top / len(winners))
 
 
 # --------------------------------------------------------------------------------------------
@@ -444,7 +461,9 @@ def write_map(df: pd.DataFrame, out: Path) -> list[Path]:
     md.write_text(
         "# Where cooperation pays (most P1 closed per billion rupiah)\n\n" + _markdown(df)
     )
-    scen = df.attrs.get("scenarios") or sorted(df["winner"].unique())
+    scen = list(df.attrs.get("scenarios") or sorted(set(df["winner"]) - {UNDECIDED}))
+    if (df["winner"] == UNDECIDED).any():
+        scen.append(UNDECIDED)  # drawn in grey
     xs, ys = np.sort(df["x"].unique()), np.sort(df["y"].unique())
     code = np.full((ys.size, xs.size), np.nan)
     agree = np.zeros((ys.size, xs.size))
@@ -453,7 +472,10 @@ def write_map(df: pd.DataFrame, out: Path) -> list[Path]:
         code[i, j] = scen.index(r["winner"]) if r["winner"] in scen else np.nan
         agree[i, j] = r["agreement"]
     fig, ax = plt.subplots(figsize=(7, 5))
-    cmap = plt.get_cmap("tab10", max(len(scen), 1))
+    colours = [plt.get_cmap("tab10")(k % 10) for k in range(len(scen))]
+    if scen and scen[-1] == UNDECIDED:
+        colours[-1] = (0.82, 0.82, 0.82, 1.0)
+    cmap = matplotlib.colors.ListedColormap(colours)
     ax.imshow(
         code,
         origin="lower",
@@ -478,7 +500,10 @@ def write_map(df: pd.DataFrame, out: Path) -> list[Path]:
     ax.set_ylabel(df.attrs.get("y", "y"))
     handles = [plt.Rectangle((0, 0), 1, 1, color=cmap(k)) for k in range(len(scen))]
     ax.legend(handles, scen, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
-    ax.set_title("Most P1 closed per rupiah (cell text: share of seeds agreeing)", fontsize=9)
+    ax.set_title(
+        "Most P1 closed per rupiah (cell text: share of seeds agreeing; grey: seeds tied)",
+        fontsize=9,
+    )
     fig.tight_layout()
     fig.savefig(png, dpi=120)
     plt.close(fig)

@@ -114,10 +114,25 @@ def test_cooperation_map_and_figure(tmp_path):
         grid=2, seeds=2, scenarios=("competition", "pooled_funding"), seed=0, **TINY
     )
     assert len(df) == 4
-    assert set(df.winner) <= {"competition", "pooled_funding"}
+    assert set(df.winner) <= {"competition", "pooled_funding", S.UNDECIDED}
     assert ((df.agreement >= 0.5) & (df.agreement <= 1)).all()
+    assert (df.agreement[df.winner == S.UNDECIDED] == 0.5).all()  # two seeds split one-one
     paths = S.write_map(df, tmp_path)
     assert all(p.stat().st_size > 0 for p in paths)
+    tied = df.assign(winner=S.UNDECIDED, agreement=0.5)  # an all-grey map draws too
+    tied.attrs.update(df.attrs)
+    assert all(p.stat().st_size > 0 for p in S.write_map(tied, tmp_path / "tied"))
+
+
+def test_map_names_no_winner_when_seeds_tie():
+    assert S.majority(["a", "b", "a"]) == ("a", 2 / 3)
+    assert S.majority(["c", "c", "c"]) == ("c", 1.0)
+    # three seeds, three forms: no form is named (was: the alphabetically first)
+    assert S.majority(["competition", "pooled_funding", "thematic_alliance"]) == (
+        S.UNDECIDED,
+        1 / 3,
+    )
+    assert S.majority(["b", "a", "b", "a"]) == (S.UNDECIDED, 0.5)
 
 
 def test_ema_workbench_adapter_runs_perform_experiments():
