@@ -582,3 +582,14 @@ def test_uncertain_flag_on_the_command_line(faster_growth, tmp_path):
     assert rc == 0
     assert json.loads((out / "manifest.json").read_text())["parameter_uncertainty"] is True
     assert any(c.startswith("draw.") for c in pd.read_parquet(out / "runs.parquet").columns)
+
+
+def test_a_folder_of_another_sinergi_version_is_not_resumed(tmp_path):
+    """0.2.0 changed every number (CHANGELOG.md): runs of 0.1.0 must never mix with new ones."""
+    out = tmp_path / "old"
+    batch.run_batch(["no_programs"], reps=1, **TINY, workers=1, out=out, progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["versions"]["sinergi"] = "0.1.0"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(batch.BatchInputError, match=r"written by Sinergi 0\.1\.0, this is 0\.2"):
+        batch.run_batch(["no_programs"], reps=2, **TINY, workers=1, out=out, progress=False)
