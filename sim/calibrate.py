@@ -244,6 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--households", type=int, default=50_000, help="size for the growth fit")
     parser.add_argument("--seeds", type=int, default=12, help="runs averaged in the growth fit")
     args = parser.parse_args(argv)
+    # checked before anything is fitted or written
+    if args.households < 1_000:
+        parser.error(f"--households: at least 1,000 households, got {args.households}")
+    if args.seeds < 1:
+        parser.error(f"--seeds: at least 1 run, got {args.seeds}")
     from sim.scenario import Scenario, load_scenario
 
     base = Scenario()

@@ -158,3 +158,18 @@ def test_interp_on_grid_is_np_interp_exactly():
         np.interp(with_nan, grid, logq),
         equal_nan=True,
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["--seeds", "0"], "--seeds: at least 1"), (["--households", "10"], "--households: at least")],
+)
+def test_calibrate_refuses_impossible_sizes_before_writing(argv, message, capsys):
+    from sim import calibrate
+
+    before = calibrate.PRESET_PATH.read_bytes()
+    with pytest.raises(SystemExit) as exit_:
+        calibrate.main(argv)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+    assert calibrate.PRESET_PATH.read_bytes() == before
