@@ -73,7 +73,7 @@ def pjit(func: Callable[..., Any]) -> Callable[..., Any]:
 
     A parallel kernel writes each element of its output in one iteration and never sums across
     iterations (a sum goes over fixed chunks, added in chunk order), so its numbers do not
-    depend on the number of threads (``NUMBA_NUM_THREADS``, :func:`set_threads`). Calls whose
+    depend on the number of threads (``NUMBA_NUM_THREADS``, :func:`one_thread`). Calls whose
     largest array has fewer than :data:`PARALLEL_MIN` elements run a one-thread compilation of
     the same loop. Parallel calls are serialised by a lock.
     """
@@ -102,12 +102,6 @@ def pjit(func: Callable[..., Any]) -> Callable[..., Any]:
     call.parallel = parallel  # type: ignore[attr-defined]
     call.serial = serial  # type: ignore[attr-defined]
     return call
-
-
-def set_threads(n: int) -> None:
-    """Run parallel kernels on ``n`` threads in this process (batch workers use 1)."""
-    if AVAILABLE:
-        numba.set_num_threads(max(1, min(int(n), numba.config.NUMBA_NUM_THREADS)))
 
 
 @contextlib.contextmanager

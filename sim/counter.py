@@ -266,6 +266,11 @@ def _normal_np(k0: np.uint64, k1: np.uint64, i: np.ndarray) -> np.ndarray:
     return x
 
 
+def _uniform32_np(k0: np.uint64, k1: np.uint64, i: np.ndarray) -> np.ndarray:
+    """:func:`uniform32_at` over household indices ``i`` (float64 values on the 24-bit grid)."""
+    return (_bits_np(k0, k1, i, 0) >> S40).astype(np.float64) * TWO_M24
+
+
 # ------------------------------------------------------------------------------ interface ---
 def uniform32(k0: np.uint64, k1: np.uint64, n: int) -> np.ndarray:
     """Uniforms on [0, 1) (float32) of households 0..n-1."""
@@ -273,7 +278,7 @@ def uniform32(k0: np.uint64, k1: np.uint64, n: int) -> np.ndarray:
     if accel.enabled:
         _fill_uniform32(k0, k1, out)
     else:
-        out[:] = (_bits_np(k0, k1, np.arange(n), 0) >> S40).astype(np.float64) * TWO_M24
+        out[:] = _uniform32_np(k0, k1, np.arange(n))
     return out
 
 
@@ -284,7 +289,7 @@ def uniform32_of(k0: np.uint64, k1: np.uint64, idx: np.ndarray) -> np.ndarray:
     if accel.enabled:
         _gather_uniform32(k0, k1, idx, out)
     else:
-        out[:] = (_bits_np(k0, k1, idx, 0) >> S40).astype(np.float64) * TWO_M24
+        out[:] = _uniform32_np(k0, k1, idx)
     return out
 
 

@@ -3,6 +3,7 @@ import pytest
 from scipy import stats
 
 import sim
+from sim import accel, counter
 from sim.randomness import Streams, binomial_from_uniform
 from tests.conftest import small
 
@@ -67,8 +68,6 @@ KEY = (np.uint64(0x243F6A8885A308D3), np.uint64(0x13198A2E03707344))
 
 @pytest.mark.parametrize("kind", ["uniform32", "uniform64", "normal32"])
 def test_counter_draws_are_the_same_bits_compiled_and_numpy(kind):
-    from sim import accel, counter
-
     n = 300_000  # about 3,600 normals take the rejection path, a hundred the tail
     with accel.forced(True):
         a = getattr(counter, kind)(*KEY, n)
@@ -78,8 +77,6 @@ def test_counter_draws_are_the_same_bits_compiled_and_numpy(kind):
 
 
 def test_counter_draws_of_a_subset_are_the_full_draws_at_those_indices():
-    from sim import accel, counter
-
     idx = np.array([0, 5, 17, 299_999, 123_456, 5], dtype=np.int64)  # any order, repeats
     for on in (True, False):
         with accel.forced(on):
@@ -95,21 +92,14 @@ def test_counter_draws_of_a_subset_are_the_full_draws_at_those_indices():
 
 
 def test_counter_draws_do_not_depend_on_the_number_of_threads():
-    from sim import accel, counter
-
     n = 200_000
     before = counter.normal32(*KEY, n), counter.uniform64(*KEY, n)
-    accel.set_threads(1)
-    try:
+    with accel.one_thread():
         after = counter.normal32(*KEY, n), counter.uniform64(*KEY, n)
-    finally:
-        accel.set_threads(64)
     assert all(np.array_equal(x, y) for x, y in zip(before, after, strict=True))
 
 
 def test_counter_normals_are_standard_normal():
-    from sim import counter
-
     n = 2_000_000
     x = counter.normal32(*KEY, n).astype(np.float64)
     assert stats.kstest(x, "norm").pvalue > 1e-3
@@ -128,8 +118,6 @@ def test_counter_normals_are_standard_normal():
 
 
 def test_counter_uniforms_are_uniform_and_streams_independent():
-    from sim import counter
-
     n = 2_000_000
     u = counter.uniform32(*KEY, n)
     assert u.min() >= 0 and u.max() < 1
