@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import sim
+import sim.kernels.compile
 from sim import accel
 
 pytestmark = pytest.mark.skipif(not accel.AVAILABLE, reason="numba not installed")
@@ -29,7 +30,7 @@ def test_recording_matches_numpy(name):
 
 def test_parallel_kernels_match_numpy(monkeypatch):
     """Every parallel kernel on all threads, the recording over three chunks of households."""
-    monkeypatch.setattr(accel, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(sim.kernels.compile, "PARALLEL_MIN", 0)
     n = 2 * sim.recording.CHUNK + 5_000
     _assert_same(_run("full_synergy", True, n, 4), _run("full_synergy", False, n, 4))
 

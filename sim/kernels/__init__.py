@@ -1,0 +1,34 @@
+"""Compiled kernels and their numpy references, registered together; the one switch.
+
+* :mod:`sim.kernels.registry`: ``@kernel(reference=..., example=...)`` and ``REGISTRY``.
+* :mod:`sim.kernels.compile`: ``jit``/``pjit`` (one thread / all threads) and ``prange``, for
+  loops and for helpers that only compiled loops call.
+* :mod:`sim.kernels.switch`: ``enabled()``, ``disabled()``, ``forced()``, ``one_thread()``.
+* :mod:`sim.kernels.process`: ``prepare()`` a process for large runs (explicit, once).
+"""
+
+from sim.kernels.compile import jit, pjit, prange
+from sim.kernels.process import prepare
+from sim.kernels.registry import REGISTRY, Kernel, kernel, warm_up
+from sim.kernels.switch import AVAILABLE, disabled, enabled, forced, one_thread, threads
+
+#: The modules that register kernels (``warm_up`` imports them before loading the kernels).
+MODULES: tuple[str, ...] = ()
+
+__all__ = [
+    "AVAILABLE",
+    "MODULES",
+    "REGISTRY",
+    "Kernel",
+    "disabled",
+    "enabled",
+    "forced",
+    "jit",
+    "kernel",
+    "one_thread",
+    "pjit",
+    "prange",
+    "prepare",
+    "threads",
+    "warm_up",
+]
