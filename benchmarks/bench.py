@@ -50,7 +50,7 @@ HERE = Path(__file__).resolve()
 # Mechanism buckets, in the order of PovertyModel.step. Each entry: (where, name, bucket).
 #   where = "dynamics"  -> sim.model.dynamics.<name> (the sim.dynamics module)
 #           "model"     -> sim.model.<name> (names imported into sim.model)
-#           "metrics"   -> sim.model.metrics.<name> (the sim.metrics module)
+#           "metrics"   -> sim.model.metrics.<name> (the sim.measures module)
 #           "sector"    -> method on the model's Sector instance
 #           "self"      -> method on the PovertyModel instance
 WRAPS: list[tuple[str, str, str]] = [

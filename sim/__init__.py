@@ -8,7 +8,7 @@ Public entry points:
 * ``value_for_money(model, baseline)``: paired comparison with the same-seed baseline.
 * ``run_batch(...)`` / ``load_results(folder)``: scenario batches on disk (``run_scenarios.py``).
 * ``run_trial(program, design=...)``: an in-silico randomised trial (``sim.trial``).
-* ``sim.metrics``: FGT, Watts, Gini, Alkire-Foster.
+* ``sim.measures``: FGT, Watts, Gini, Alkire-Foster.
 """
 
 from sim.batch import load_results, run_batch

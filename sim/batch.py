@@ -54,7 +54,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim import accel, report, stats
-from sim.metrics import value_for_money_frames
+from sim.measures import value_for_money_frames
 from sim.model import PovertyModel
 from sim.scenario import (
     Scenario,

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from scipy import optimize, stats
 
-from sim import metrics
+from sim import measures
 
 PRESET_PATH = (
     Path(__file__).resolve().parent.parent / "scenarios" / "presets" / "indonesia_2024.toml"
@@ -103,17 +103,17 @@ def distribution_figures(
     for area, share in (("urban", urban_share), ("rural", 1 - urban_share)):
         y = gb2_quantiles(*params[area], u)
         z = lines[area]
-        s = metrics.poverty_summary(y, z)
+        s = measures.poverty_summary(y, z)
         out[f"p0_{area}"], out[f"p1_{area}"], out[f"p2_{area}"] = s["p0"], s["p1"], s["p2"]
-        out[f"gini_{area}"] = metrics.gini(y)
+        out[f"gini_{area}"] = measures.gini(y)
         out[f"mean_{area}"] = float(y.mean())
         ys.append(y)
         zs.append(np.full(points, z))
         ws.append(np.full(points, share / points))
     y, z, w = np.concatenate(ys), np.concatenate(zs), np.concatenate(ws)
-    s = metrics.poverty_summary(y, z, weights=w)
+    s = measures.poverty_summary(y, z, weights=w)
     out.update(p0=s["p0"], p1=s["p1"], p2=s["p2"], watts=s["watts"])
-    out["gini"] = metrics.gini(y, weights=w)
+    out["gini"] = measures.gini(y, weights=w)
     return out
 
 
@@ -143,8 +143,8 @@ def fit_distributions(
             y = gb2_quantiles(*np.exp(x), u)
             if not np.all(np.isfinite(y)) or y.min() <= 0:
                 return np.full(4, 1e3)
-            s = metrics.poverty_summary(y, lines[area])
-            got = (s["p0"], s["p1"], s["p2"], metrics.gini(y))
+            s = measures.poverty_summary(y, lines[area])
+            got = (s["p0"], s["p1"], s["p2"], measures.gini(y))
             return np.array([(g - t.value) / t.tolerance for g, t in zip(got, wanted, strict=True)])
 
         best = None

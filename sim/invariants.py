@@ -221,9 +221,9 @@ def check_capacity(model: PovertyModel, month: int) -> None:
 
 def check_record(model: PovertyModel, month: int) -> None:
     """The month's recorded row: persons counted once, no infinity, shares within 0..1."""
-    if not model._rows:
+    if not model.record.rows:
         return
-    row: dict[str, Any] = model._rows[-1]
+    row: dict[str, Any] = model.record.rows[-1]
     if row.get("month") != month:
         raise InvariantError(
             month, "people", "run", f"last recorded row is month {row.get('month')}"

@@ -24,17 +24,11 @@ The monthly order (one step = one month):
 
 from __future__ import annotations
 
-import ctypes
-import functools
-import sys
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
 import mesa
 import numpy as np
 import pandas as pd
 
-from sim import accel, dynamics, metrics, recording
+from sim import accel, dynamics, measures
 from sim.households import (
     Households,
     government_transfers,
@@ -45,31 +39,19 @@ from sim.households import (
 )
 from sim.institutions import Sector
 from sim.invariants import check_month
+from sim.kernels import prepare
 from sim.ledger import SPENT
+from sim.measures.record import (
+    FOOD_LINE_SHARE,  # noqa: F401 - imported from here by sim.trial until it moves
+    MonthlyRecord,
+    household_figures,
+    mpi_deprivations,
+)
 from sim.randomness import Streams
 from sim.scenario import Scenario
-from sim.sorting import reorder, sorted_keys, stable_argsort
 
 F32 = np.float32
 
-MPI_INDICATORS = (
-    "adult_schooling_below_6y",
-    "child_not_enrolled",
-    "uninsured",
-    "severely_ill",
-    "assets_below_500k",
-    "consumption_below_food_line",
-)
-"""Alkire-Foster indicators the household state supports, equal weights (1/6 each).
-
-Dimensions (each 1/3): education (adults' mean schooling below 6 years; a school-age child not
-enrolled), health (no insurance; a severe illness now), living standard (productive assets
-below Rp 500,000; per-capita consumption below the food poverty line, 74% of the line, BPS March
-2024 food share).
-"""
-MPI_K = 1.0 / 3.0
-FOOD_LINE_SHARE = 0.74
-ASSET_DEPRIVATION = 500_000.0
 COLLECTED = (
     "p0",
     "p1",
@@ -80,15 +62,6 @@ COLLECTED = (
     "mean_trust",
 )
 """Timeseries columns also kept in ``model.datacollector`` (Mesa's plot components read it)."""
-
-
-#: Smallest population whose Gini sort runs on a second thread while the next month runs
-#: (households): below it the sort takes well under a millisecond.
-GINI_THREAD_HOUSEHOLDS = 100_000
-MALLOC_MMAP_THRESHOLD = 128 * 2**20
-"""Bytes from which glibc serves an allocation by a fresh ``mmap`` (glibc default: 128 KiB up)."""
-MALLOC_TRIM_THRESHOLD = 256 * 2**20
-"""Free bytes glibc keeps at the top of the heap before returning them to the system."""
 
 
 @accel.pjit
@@ -204,59 +177,17 @@ def _warm_up() -> None:
             f.copy(), f.copy(), f.copy())  # fmt: skip
 
 
-@accel.warmup
-def _warm_up_runs() -> None:
-    """Run every shipped scenario briefly, so that each kernel a run calls is loaded now.
-
-    Kernels with many arguments (the institutions', the recording's) are compiled for exactly
-    the dtypes a run passes them; a tiny run of each scenario (300 households, 4 months: an
-    enrolment round, every form of cooperation) loads them from the disk cache at import, so
-    that no run compiles in its first month. About 0.3 s per import pass.
-    """
-    from sim.scenario import PACKAGE_SCENARIOS, load_scenario
-
-    # the project's own files, by path (never a user's folder, which may hold anything)
-    for path in sorted(PACKAGE_SCENARIOS.glob("*.toml")):
-        sc = load_scenario(path, overrides={"population.households": 300, "months": 4})
-        PovertyModel(sc, rng=1).run()
-
-
-@functools.cache
-def tune_allocator() -> bool:
-    """Let glibc reuse freed memory for the month's household-length temporaries.
-
-    A month allocates and frees dozens of arrays of a few MiB per million households. With
-    glibc's defaults many of them are served by a fresh ``mmap`` each time, and the page faults
-    of touching new pages cost ~15% of a month at 1M households (measured with
-    ``benchmarks/bench.py``: 8.9 s -> 7.4 s for 12 months, peak memory +8 MiB). Raising the
-    mmap and trim thresholds (``mallopt``) keeps them in the heap instead. It changes where
-    memory comes from, never a number the model computes. Once per process; a no-op off
-    glibc (returns False).
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.gnu_get_libc_version  # noqa: B018 - glibc only (musl has no mallopt thresholds)
-        m_trim_threshold, m_mmap_threshold = -1, -3  # from <malloc.h>
-        ok = libc.mallopt(m_mmap_threshold, MALLOC_MMAP_THRESHOLD) == 1
-        ok &= libc.mallopt(m_trim_threshold, MALLOC_TRIM_THRESHOLD) == 1
-        return bool(ok)
-    except (OSError, AttributeError):
-        return False
-
-
 def value_for_money(model: PovertyModel, baseline: PovertyModel) -> dict[str, float]:
     """Value for money of ``model`` against a finished same-seed ``baseline`` (no_programs).
 
-    See ``sim.metrics.value_for_money_frames`` for the keys. Raises ValueError when the two
+    See ``sim.measures.value_for_money_frames`` for the keys. Raises ValueError when the two
     runs differ in seed or horizon, since the comparison is only meaningful when paired.
     """
     if model.seed != baseline.seed:
         raise ValueError(
             f"value for money pairs runs with the same seed, got {model.seed} and {baseline.seed}"
         )
-    return metrics.value_for_money_frames(model.timeseries(), baseline.timeseries())
+    return measures.value_for_money_frames(model.timeseries(), baseline.timeseries())
 
 
 class PovertyModel(mesa.Model):
@@ -282,44 +213,26 @@ class PovertyModel(mesa.Model):
         if not isinstance(rng, (int, np.integer)) or int(rng) < 0:
             raise ValueError(f"rng must be a non-negative integer seed, got {rng!r}")
         super().__init__(rng=int(rng))
-        tune_allocator()
+        prepare()  # once per process: kernels loaded, OpenMP and allocator set (sim.kernels)
         self.config = scenario
         self.seed = int(rng)
-        n = scenario.population.households
         self.streams = Streams(self.seed)
         self.households: Households = synthesize(scenario, self.streams)
         self.subdistricts = dynamics.SubdistrictState.empty(scenario)
         self.lines = poverty_lines(scenario, self.households.urban)
         self._gov_background = 0.0
         self.sector = Sector(self)
-        self._gini_order: np.ndarray | None = None
-        self._buffers: tuple[np.ndarray, ...] | None = None
-        # the Gini's sort runs on a second thread in large runs (GINI_THREAD_HOUSEHOLDS)
-        self._gini_pending: tuple[Any, dict[str, Any], tuple[float, ...]] | None = None
-        self._gini_pool: ThreadPoolExecutor | None = None
-        self._gini_request: tuple[dict[str, Any], tuple[float, ...]] | None = None
-        self._was_poor = self.households.consumption_pc < self.lines
-        self._rows: list[dict[str, Any]] = []
-        self._sub_p0: list[np.ndarray] = []
-        self._eq_lines = self._equivalence_lines()
+        self.check = bool(check)
+        # the month's figures; the Gini's sort runs on a second thread in large runs
+        self.record = MonthlyRecord(scenario, self.households, self.lines, not self.check)
         # Mesa's stock plot components (the explorer, sim/app.py) read model.datacollector:
         # a few headline columns of the last timeseries row, collected at each recording.
         self.datacollector = mesa.DataCollector(
             model_reporters={c: [self._last_recorded, [c]] for c in COLLECTED}
         )
         self._record(flows=None)
-        self.check = bool(check)
-        if accel.enabled and n >= GINI_THREAD_HOUSEHOLDS and not self.check:
-            self._gini_pool = ThreadPoolExecutor(1, thread_name_prefix="sinergi-gini")
         if self.check:
             check_month(self)
-
-    def __getstate__(self) -> dict[str, Any]:
-        """State for copies and pickles: the Gini finished, no thread pool (a copy runs inline)."""
-        self._finish_gini()
-        state = self.__dict__.copy()
-        state["_gini_pool"] = None
-        return state
 
     @property
     def month(self) -> int:
@@ -459,29 +372,10 @@ class PovertyModel(mesa.Model):
         """Run ``config.months`` months (from wherever the model is). Returns the model."""
         for _ in range(self.config.months - self.month):
             self.step()
-        self._finish_gini()
+        self.record.finish()
         return self
 
     # ----------------------------------------------------------------------------------------
-    def _equivalence_lines(self) -> np.ndarray:
-        """Lines for equivalised consumption giving the same area headcounts at month 0."""
-        hh = self.households
-        theta = self.config.measurement.equivalence_elasticity
-        y_eq = hh.consumption / hh.members.astype(F32) ** F32(theta)
-        y_pc = hh.consumption_pc
-        lines = np.empty(hh.n, dtype=F32)
-        for area in (True, False):
-            mask = hh.urban == area
-            if not mask.any():
-                continue
-            w = hh.persons[mask]
-            p0 = metrics.fgt(y_pc[mask], self.lines[mask], 0, weights=w)
-            order = np.argsort(y_eq[mask])
-            cum = np.cumsum(w[order]) / w.sum()
-            i = min(int(np.searchsorted(cum, p0)), order.size - 1)
-            lines[mask] = y_eq[mask][order[i]]
-        return lines
-
     def observed_consumption_pc(self) -> np.ndarray:
         """Per-capita consumption as a survey would measure it this month.
 
@@ -494,231 +388,13 @@ class PovertyModel(mesa.Model):
         return self.households.consumption_pc * np.exp(sd * err)
 
     def mpi_deprivations(self) -> np.ndarray:
-        """The (n, 6) boolean deprivation matrix over ``MPI_INDICATORS``."""
-        hh = self.households
-        return np.stack(
-            [
-                hh.adult_schooling < 6,
-                hh.n_enrolled < hh.n_school,
-                ~hh.insured,
-                hh.health_state == 2,
-                hh.assets < ASSET_DEPRIVATION,
-                hh.consumption_pc < F32(FOOD_LINE_SHARE) * self.lines,
-            ],
-            axis=1,
-        )
-
-    def _household_figures(
-        self, flows: bool | None
-    ) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
-        """The month's figures from the household arrays (numpy; the reference).
-
-        Returns the row so far, per-capita consumption and persons represented. The
-        ``poverty_line_nominal`` entry is the person-weighted mean line, not yet indexed.
-        """
-        hh = self.households
-        sc = self.config
-        members = hh.members  # computed once: hh.consumption_pc and hh.persons, same numbers
-        y = hh.consumption / members
-        z = self.lines
-        w = members * hh.weight.astype(np.float64)
-        row: dict[str, Any] = {"month": self.month}
-        s = metrics.poverty_summary(y, z, weights=w)
-        row.update(p0=s["p0"], p1=s["p1"], p2=s["p2"], watts=s["watts"])
-        # stable_argsort is np.argsort(kind="stable") exactly, faster (sim.sorting)
-        if self._gini_order is None:
-            self._gini_order = stable_argsort(y)
-        else:  # ties keep last month's order
-            o = self._gini_order
-            self._gini_order = o[stable_argsort(y[o])]
-        row["gini"] = metrics.gini(y, weights=w, order=self._gini_order, check_order=False)
-        row["mean_consumption"] = float(np.average(y, weights=w))
-        for area, mask in (("urban", hh.urban), ("rural", ~hh.urban)):
-            if mask.any():
-                sa = metrics.poverty_summary(y[mask], z[mask], weights=w[mask])
-                row[f"p0_{area}"], row[f"p1_{area}"], row[f"p2_{area}"] = (
-                    sa["p0"],
-                    sa["p1"],
-                    sa["p2"],
-                )
-                row[f"gini_{area}"] = metrics.gini(y[mask], weights=w[mask])
-            else:
-                row[f"p0_{area}"] = row[f"p1_{area}"] = row[f"p2_{area}"] = np.nan
-                row[f"gini_{area}"] = np.nan
-        theta = sc.measurement.equivalence_elasticity
-        y_eq = hh.consumption / members.astype(F32) ** F32(theta)
-        row["p0_equivalence"] = metrics.fgt(y_eq, self._eq_lines, 0, weights=w)
-        h_, a_, m0 = metrics.alkire_foster(self.mpi_deprivations(), MPI_K, weights=w)
-        row.update(mpi_h=h_, mpi_a=a_, mpi_m0=m0)
-        poor = y < z
-        if flows:
-            exited = self._was_poor & ~poor
-            entered = ~self._was_poor & poor
-            # -1 when poor, 0 on exit, else one more month out (-1 stays -1), in place
-            months_out = hh.months_out
-            np.add(months_out, 1, out=months_out, where=months_out >= 0)
-            months_out[exited] = 0
-            months_out[poor] = -1
-            row["persons_exited"] = float(w[exited].sum())
-            row["persons_entered"] = float(w[entered].sum())
-            row["exits_lasting_12m"] = float(w[hh.months_out == 12].sum())
-        else:
-            row["persons_exited"] = row["persons_entered"] = row["exits_lasting_12m"] = 0.0
-        self._was_poor = poor
-        row["persons"] = float(w.sum())
-        row["persons_poor"] = float(w[poor].sum())
-        row["mean_household_size"] = float(np.average(members, weights=hh.weight))
-        w_hh = hh.weight.astype(np.float64)  # float64 sums (float32 ones lose 1e-7)
-        row["enrolment_rate"] = float(
-            (hh.n_enrolled * w_hh).sum() / max((hh.n_school * w_hh).sum(), 1e-9)
-        )
-        row["mean_assets"] = float(np.average(hh.assets, weights=w_hh))
-        row["pbi_persons"] = float(w[hh.pbi].sum())
-        self._sub_p0.append(
-            metrics.fgt_by_group(y, z, 0, hh.subdistrict, sc.population.subdistricts, weights=w)
-        )
-        row["poverty_line_nominal"] = float(np.average(z, weights=w))
-        return row, y, w
-
-    def _household_figures_compiled(
-        self, flows: bool | None
-    ) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
-        """:meth:`_household_figures` in two compiled passes (``sim.recording``).
-
-        The same figures up to the order of floating-point additions (about 1e-15 relative;
-        ``tests/test_accel.py``). The per-capita consumption and persons arrays are buffers
-        reused from month to month.
-        """
-        hh, sc, z = self.households, self.config, self.lines
-        n, n_sub = hh.n, sc.population.subdistricts
-        if self._buffers is None:
-            self._buffers = (
-                np.empty(n, dtype=F32),
-                np.empty(n, dtype=np.float64),
-                np.empty(n_sub, dtype=np.float64),
-                np.empty(n_sub, dtype=np.float64),
-            )
-            self._was_poor = np.array(self._was_poor, dtype=bool)  # updated in place
-            # members ** theta by size, as numpy computes it (members are at most 90)
-            theta = F32(sc.measurement.equivalence_elasticity)
-            self._eq_scale = np.arange(128, dtype=np.int16).astype(F32) ** theta
-        self._finish_gini()  # it reads the buffers this pass overwrites
-        y, w, sub_poor, sub_persons = self._buffers
-        sums = recording.household_pass(
-            hh.consumption,
-            hh.n_young,
-            hh.n_school,
-            hh.n_adult,
-            hh.n_elderly,
-            hh.weight,
-            z,
-            hh.urban,
-            self._eq_lines,
-            self._eq_scale,
-            hh.adult_schooling,
-            hh.n_enrolled,
-            hh.insured,
-            hh.health_state,
-            hh.assets,
-            hh.pbi,
-            hh.subdistrict,
-            F32(FOOD_LINE_SHARE),
-            F32(ASSET_DEPRIVATION),
-            float(MPI_K) - metrics.AF_TOLERANCE,
-            self._was_poor,
-            hh.months_out,
-            bool(flows),
-            y,
-            w,
-            sub_poor,
-            sub_persons,
-        )
-        S = dict(zip(recording.SUMS, sums.tolist(), strict=True))
-        if S["p0"] > 0 and S["poor_min_y"] <= 0:
-            raise ValueError(
-                "Watts index needs y > 0 for all poor units (found non-positive y below the line)"
-            )
-        total = S["persons"]
-        row: dict[str, Any] = {"month": self.month}
-        row.update(
-            p0=S["p0"] / total, p1=S["p1"] / total, p2=S["p2"] / total, watts=S["watts"] / total
-        )
-        row["gini"] = np.nan  # filled by _gini_job (below), in this key order
-        row["mean_consumption"] = S["wy"] / total
-        for area in ("urban", "rural"):
-            t = S[f"persons_{area}"]
-            if t > 0:
-                row[f"p0_{area}"] = S[f"p0_{area}"] / t
-                row[f"p1_{area}"] = S[f"p1_{area}"] / t
-                row[f"p2_{area}"] = S[f"p2_{area}"] / t
-                row[f"gini_{area}"] = np.nan  # filled by _gini_job
-            else:
-                row[f"p0_{area}"] = row[f"p1_{area}"] = row[f"p2_{area}"] = np.nan
-                row[f"gini_{area}"] = np.nan
-        row["p0_equivalence"] = S["p0_equivalence"] / total
-        h_ = S["mpi_poor"] / total
-        a_ = S["mpi_score"] / S["mpi_poor"] if S["mpi_poor"] > 0 else 0.0
-        row.update(mpi_h=h_, mpi_a=a_, mpi_m0=h_ * a_)
-        if flows:
-            row["persons_exited"] = S["exited"]
-            row["persons_entered"] = S["entered"]
-            row["exits_lasting_12m"] = S["lasting_12m"]
-        else:
-            row["persons_exited"] = row["persons_entered"] = row["exits_lasting_12m"] = 0.0
-        row["persons"] = total
-        row["persons_poor"] = S["p0"]
-        row["mean_household_size"] = S["members_weight"] / S["weight"]
-        row["enrolment_rate"] = S["enrolled_weight"] / max(S["school_weight"], 1e-9)
-        row["mean_assets"] = S["assets_weight"] / S["weight"]
-        row["pbi_persons"] = S["pbi_persons"]
-        sub = np.full(n_sub, np.nan)
-        np.divide(sub_poor, sub_persons, out=sub, where=sub_persons > 0)
-        self._sub_p0.append(sub)
-        row["poverty_line_nominal"] = S["line_weight"] / total
-        totals = (total, S["persons_urban"], S["persons_rural"])
-        if self._gini_pool is not None:  # _record submits it once the month's passes are done
-            self._gini_request = (row, totals)
-        else:
-            self._fill_gini(row, totals, self._gini_sums(totals))
-        return row, y, w
-
-    def _gini_sums(self, totals: tuple[float, float, float]) -> np.ndarray:
-        """Re-sort consumption from last month's order and take the Gini sums (recording)."""
-        y, w = self._buffers[0], self._buffers[1]
-        urban = self.households.urban
-        if self._gini_order is None:
-            self._gini_order = stable_argsort(y)
-        else:  # ties keep last month's order; the old order is freed as it is replaced
-            key = sorted_keys(y, self._gini_order)
-            if key is not None:  # the sums and the new order in one pass over the keys
-                sums = recording.gini_reorder_pass(key, self._gini_order, w, urban, *totals)
-                self._gini_order = key.view(np.intp)
-                return sums
-            self._gini_order = reorder(y, self._gini_order)
-        return recording.gini_pass(y, w, self._gini_order, urban, *totals)
-
-    @staticmethod
-    def _fill_gini(row: dict[str, Any], totals: tuple[float, ...], g: np.ndarray) -> None:
-        row["gini"] = recording.gini_from_sums(g[0], g[1], totals[0])
-        for k, area in enumerate(("urban", "rural")):
-            if totals[1 + k] > 0:
-                row[f"gini_{area}"] = recording.gini_from_sums(
-                    g[2 + 2 * k], g[3 + 2 * k], totals[1 + k]
-                )
-
-    def _finish_gini(self) -> None:
-        """Wait for the last month's Gini (computed on a second thread) and record it."""
-        if self._gini_pending is not None:
-            fut, row, totals = self._gini_pending
-            self._gini_pending = None
-            self._fill_gini(row, totals, fut.result())
+        """The (n, 6) boolean deprivation matrix over ``sim.measures.record.MPI_INDICATORS``."""
+        return mpi_deprivations(self.households, self.lines)
 
     def _record(self, flows: bool | None) -> None:
-        self._finish_gini()
-        if accel.enabled:
-            row, y, w = self._household_figures_compiled(flows)
-        else:
-            row, y, w = self._household_figures(flows)
+        """Record the month: household figures, reach, money, coalition (``sim.measures``)."""
+        self.record.finish()
+        row, y, w = household_figures(self.record, self.month, flows)
         hh, sc, z = self.households, self.config, self.lines
         row["poverty_line_nominal"] = (
             float((1 + sc.poverty_line.index_growth_annual) ** (self.month / 12))
@@ -742,18 +418,15 @@ class PovertyModel(mesa.Model):
             if flows
             else 0.0
         )
-        self._rows.append(row)
+        self.record.rows.append(row)
         self.datacollector.collect(self)
-        if self._gini_request is not None:  # on the second core, while the next month runs
-            row, totals = self._gini_request
-            self._gini_request = None
-            self._gini_pending = (self._gini_pool.submit(self._gini_sums, totals), row, totals)
+        self.record.gini.submit()  # on the second core, while the next month runs
 
     def _last_recorded(self, column: str) -> float:
         """The value of ``column`` in the last timeseries row (a DataCollector reporter)."""
-        if column.startswith("gini"):  # the only figures completed later (_finish_gini)
-            self._finish_gini()
-        return float(self._rows[-1][column])
+        if column.startswith("gini"):  # the only figures completed later (record.finish)
+            self.record.finish()
+        return float(self.record.rows[-1][column])
 
     # ----------------------------------------------------------------------------------------
     def timeseries(self) -> pd.DataFrame:
@@ -762,8 +435,8 @@ class PovertyModel(mesa.Model):
         Columns are documented in ``docs/outputs.md`` (rates as fractions; money in rupiah per
         capita per month at March 2024 prices; persons are real persons represented).
         """
-        self._finish_gini()
-        return pd.DataFrame(self._rows)
+        self.record.finish()
+        return pd.DataFrame(self.record.rows)
 
     def ledger(self) -> pd.DataFrame:
         """Accounts per institution and month (``sim.ledger``), rupiah for the population."""
@@ -790,7 +463,7 @@ class PovertyModel(mesa.Model):
 
     def subdistrict_timeseries(self) -> pd.DataFrame:
         """Headcount by sub-district and month (long format: month, subdistrict, urban, p0)."""
-        arr = np.array(self._sub_p0)
+        arr = np.array(self.record.sub_p0)
         n_sub = arr.shape[1]
         urban = np.arange(n_sub) < self.config.population.urban_subdistricts
         return pd.DataFrame(

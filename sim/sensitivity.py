@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import metrics
+from sim import measures
 from sim.model import PovertyModel
 from sim.scenario import Scenario, ScenarioError, load_scenario, uncertain_parameters
 
@@ -137,7 +137,7 @@ def evaluate(
     focal = run_series(build_scenario(FOCAL, values, households, months), seed)
     rival = run_series(build_scenario(RIVAL, values, households, months), seed)
     synergy = run_series(build_scenario(SYNERGY, values, households, months), seed)
-    vfm = metrics.value_for_money_frames(focal, base)
+    vfm = measures.value_for_money_frames(focal, base)
     per_bn = vfm["p1_closed_per_billion_rupiah"]
     return {
         "p1_final": float(focal["p1"].iloc[-1]),
@@ -346,7 +346,7 @@ def cooperation_map(
                 per = {}
                 for s in scenarios:
                     ts = run_series(build_scenario(s, values, households, months), sd)
-                    v = metrics.value_for_money_frames(ts, base)["p1_closed_per_billion_rupiah"]
+                    v = measures.value_for_money_frames(ts, base)["p1_closed_per_billion_rupiah"]
                     per[s] = float(v) if np.isfinite(v) else -np.inf
                     scores[s].append(per[s])
                 winners.append(max(per, key=lambda k: per[k]))
@@ -557,7 +557,7 @@ def ema_model(
         values = {keys[k]: float(v) for k, v in kw.items()}
         base = run_series(build_scenario(BASELINE, values, households, months), seed)
         ts = run_series(build_scenario(cooperation, values, households, months), seed)
-        vfm = metrics.value_for_money_frames(ts, base)
+        vfm = measures.value_for_money_frames(ts, base)
         per_bn = vfm["p1_closed_per_billion_rupiah"]
         return {
             "p1_final": float(ts["p1"].iloc[-1]),

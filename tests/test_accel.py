@@ -31,7 +31,7 @@ def test_recording_matches_numpy(name):
 def test_parallel_kernels_match_numpy(monkeypatch):
     """Every parallel kernel on all threads, the recording over three chunks of households."""
     monkeypatch.setattr(sim.kernels.compile, "PARALLEL_MIN", 0)
-    n = 2 * sim.recording.CHUNK + 5_000
+    n = 2 * sim.measures.passes.CHUNK + 5_000
     _assert_same(_run("full_synergy", True, n, 4), _run("full_synergy", False, n, 4))
 
 
@@ -48,7 +48,7 @@ def _assert_same(fast: sim.PovertyModel, ref: sim.PovertyModel) -> None:
             err_msg=col,
         )
     np.testing.assert_array_equal(fast.households.months_out, ref.households.months_out)
-    np.testing.assert_array_equal(fast._was_poor, ref._was_poor)
+    np.testing.assert_array_equal(fast.record.was_poor, ref.record.was_poor)
     np.testing.assert_allclose(
         fast.subdistrict_timeseries().to_numpy(dtype=float),
         ref.subdistrict_timeseries().to_numpy(dtype=float),

@@ -1,4 +1,4 @@
-"""Tests for sim.metrics: MODEL.md test vectors, properties and input validation."""
+"""Tests for sim.measures: MODEL.md test vectors, properties and input validation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from sim.metrics import (
+from sim.measures import (
     alkire_foster,
     fgt,
     fgt_by_group,
@@ -429,16 +429,16 @@ def test_gini_of_equal_incomes_is_zero_and_never_negative_after_rounding():
 
 _THREADS_SCRIPT = """
 import numpy as np
-from sim import metrics
+from sim import measures
 rng = np.random.default_rng(5)
 n = 400_000
 y = rng.lognormal(13.0, 0.6, n)
 w = rng.uniform(1.0, 6.0, n)
 z = float(np.quantile(y, 0.1))
 g = rng.random((n, 6)) < 0.3
-out = [metrics.fgt(y, z, a, w) for a in (0, 1, 2)]
-out += [metrics.watts(y, z, w), metrics.gini(y), metrics.gini(y, w)]
-out += list(metrics.alkire_foster(g, 1 / 3, weights=w))
+out = [measures.fgt(y, z, a, w) for a in (0, 1, 2)]
+out += [measures.watts(y, z, w), measures.gini(y), measures.gini(y, w)]
+out += list(measures.alkire_foster(g, 1 / 3, weights=w))
 print(repr([float(v).hex() for v in out]))
 """
 

@@ -119,7 +119,7 @@ def test_every_timeseries_column_is_documented():
 def test_tune_allocator_is_idempotent_and_harmless():
     import sys
 
-    from sim.model import tune_allocator
+    from sim.kernels.process import tune_allocator
 
     first = tune_allocator()
     assert tune_allocator() is first  # once per process

@@ -176,9 +176,9 @@ def test_enrolment_beyond_capacity_is_caught(running):
 
 def test_people_counted_twice_or_nowhere_are_caught(running):
     hh = running.households
-    running._rows[-1]["persons"] *= 1.001
+    running.record.rows[-1]["persons"] *= 1.001
     _expect(running, "people", "recorded persons")
-    running._rows[-1]["persons"] = float(hh.persons.sum())
+    running.record.rows[-1]["persons"] = float(hh.persons.sum())
     hh.subdistrict[4] = running.config.population.subdistricts  # no such sub-district
     _expect(running, "people", "household 4", "outside 0..")
     hh.subdistrict[4] = 0 if not hh.urban[4] else running.config.population.subdistricts - 1

@@ -9,17 +9,18 @@
 
 from sim.kernels.compile import jit, pjit, prange
 from sim.kernels.process import prepare
-from sim.kernels.registry import REGISTRY, Kernel, kernel, warm_up
+from sim.kernels.registry import REGISTRY, Kernel, composite, kernel, warm_up
 from sim.kernels.switch import AVAILABLE, disabled, enabled, forced, one_thread, threads
 
 #: The modules that register kernels (``warm_up`` imports them before loading the kernels).
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = ("sim.measures.record",)
 
 __all__ = [
     "AVAILABLE",
     "MODULES",
     "REGISTRY",
     "Kernel",
+    "composite",
     "disabled",
     "enabled",
     "forced",

@@ -106,6 +106,41 @@ def kernel(
     return register
 
 
+def composite(
+    reference: Callable[..., Any],
+    *,
+    example: Callable[[np.random.Generator, int], tuple[Any, ...]],
+    parallel: bool = False,
+    rtol: float = 0.0,
+) -> Callable[[Callable[..., Any]], Kernel]:
+    """Register a Python function that runs compiled loops as the compiled form of a mechanism.
+
+    For a mechanism whose compiled form is several loops with Python between them (the monthly
+    recording: two passes and a Gini thread), against a numpy reference of the same arguments
+    and results. Arguments as :func:`kernel`; ``parallel`` says whether the loops inside have
+    parallel forms (the warm-up then loads both).
+    """
+
+    def register(func: Callable[..., Any]) -> Kernel:
+        k = Kernel(
+            name=f"{func.__module__}.{func.__qualname__}",
+            loop=func,
+            compiled=func,
+            reference=reference,
+            example=example,
+            rtol=rtol,
+            parallel=parallel,
+        )
+        if k.name in REGISTRY:
+            raise ValueError(f"kernel {k.name} is registered twice")
+        REGISTRY[k.name] = k
+        k.__doc__ = func.__doc__
+        k.__wrapped__ = func  # type: ignore[attr-defined]
+        return k
+
+    return register
+
+
 def warm_up(modules: tuple[str, ...] | None = None) -> None:
     """Compile (or load from the disk cache) every registered kernel, both forms of parallel ones.
 

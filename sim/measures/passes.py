@@ -1,6 +1,6 @@
-"""The monthly recording in two compiled passes over the households (``sim.accel``).
+"""The monthly recording in two compiled passes over the households (``sim.kernels``).
 
-``PovertyModel._record`` computes some thirty figures a month from the household arrays:
+``sim.measures.record`` computes some thirty figures a month from the household arrays:
 FGT P0-P2 and Watts (national, urban, rural), the Gini coefficients, the equivalence-scale
 headcount, Alkire-Foster MPI, flows in and out of poverty, sub-district headcounts and a few
 means. In numpy each figure is its own pass (masks, compressed copies, products, sums): some
@@ -8,10 +8,10 @@ means. In numpy each figure is its own pass (masks, compressed copies, products,
 at once (:func:`household_pass`), and one loop over the households in consumption order
 accumulates the three Gini sums (:func:`gini_pass`).
 
-The figures are the same as the numpy path's (``model._record`` with ``accel.disabled()``) up
-to the order of floating-point additions: numpy sums pairwise, these loops sequentially in
-float64, so the two agree to about 1e-15 relative (``tests/test_accel.py`` holds them to
-1e-12). Sums of person weights are exact in either order (``sim.weightsums``). State the
+The figures are the same as the numpy reference's (``sim.measures.record.reference_figures``)
+up to the order of floating-point additions: numpy sums pairwise, these loops sequentially in
+float64, so the two agree to about 1e-15 relative (``tests/test_regression.py`` holds
+them to 1e-12). Sums of person weights are exact in either order. State the
 recording keeps (``months_out``, last month's poverty) is updated identically.
 """
 
@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from sim import accel
+from sim.kernels import jit, pjit, prange
 
 #: Accumulators of :func:`household_pass`, by position.
 SUMS = (
@@ -61,7 +61,7 @@ len_sums = len(SUMS)  # a global constant for the kernels
 CHUNK = 65_536
 
 
-@accel.jit
+@jit
 def _household_chunk(
     lo,
     hi,
@@ -194,7 +194,7 @@ def _household_chunk(
     s[25], s[26], s[27] = line_w, pbi_w, poor_min_y
 
 
-@accel.pjit
+@pjit
 def household_pass(
     consumption,
     n_young,
@@ -269,7 +269,7 @@ def household_pass(
     n_sub = sub_poor.shape[0]
     chunk_poor = np.zeros((n_chunks, n_sub))
     chunk_persons = np.zeros((n_chunks, n_sub))
-    for c in accel.prange(n_chunks):
+    for c in prange(n_chunks):
         _household_chunk(
             c * CHUNK,
             min(n, (c + 1) * CHUNK),
@@ -316,13 +316,13 @@ def household_pass(
     return s
 
 
-@accel.jit
+@jit
 def gini_pass(y, w, order, urban, total, total_urban, total_rural):
     """Gini sums over the households in ascending ``y`` (national, urban, rural).
 
     With ``C_i`` the cumulative weight up to and including unit ``i`` (within its own group),
     accumulates ``sum w_i y_i`` and ``sum w_i y_i (2 C_i - w_i - W)`` for each group, the
-    formula of :func:`sim.metrics.gini`. The urban and rural orders are the national order
+    formula of :func:`sim.measures.gini`. The urban and rural orders are the national order
     restricted to each area (an ascending order of the area's households).
 
     Args:
@@ -359,7 +359,7 @@ def gini_pass(y, w, order, urban, total, total_urban, total_rural):
     return out
 
 
-@accel.jit
+@jit
 def gini_reorder_pass(key, order, w, urban, total, total_urban, total_rural):
     """:func:`gini_pass` over ``sorting.sorted_keys`` output, writing the new order into ``key``.
 
@@ -406,27 +406,9 @@ def gini_reorder_pass(key, order, w, urban, total, total_urban, total_rural):
 
 
 def gini_from_sums(wy_total: float, num: float, total: float) -> float:
-    """The Gini coefficient from :func:`gini_pass` sums (as ``metrics.gini`` finishes)."""
+    """The Gini coefficient from :func:`gini_pass` sums (as ``measures.gini`` finishes)."""
     if total <= 0.0:
         return float("nan")
     if wy_total <= 0.0:
         raise ValueError("gini needs a positive mean of y (weighted mean is zero)")
     return max(num / (total * wy_total), 0.0)
-
-
-@accel.warmup
-def _warm_up() -> None:
-    n = 4
-    f32 = np.ones(n, dtype=np.float32)
-    i8 = np.ones(n, dtype=np.int8)
-    b = np.array([True, False, True, False])
-    y, w = np.empty(n, dtype=np.float32), np.empty(n, dtype=np.float64)
-    household_pass(
-        f32, i8, i8, i8, i8, f32, f32 * 2, b, f32, np.ones(128, dtype=np.float32), f32,
-        i8, b, i8, f32, b, np.zeros(n, dtype=np.int16), np.float32(0.74),
-        np.float32(5e5), 0.3, b.copy(), np.full(n, -1, dtype=np.int16), True, y, w,
-        np.zeros(1), np.zeros(1),
-    )  # fmt: skip
-    gini_pass(y, w, np.arange(n, dtype=np.intp), b, 1.0, 1.0, 1.0)
-    key = np.array([1 << 32, 2 << 32, 3 << 32, 4 << 32], dtype=np.uint64)
-    gini_reorder_pass(key, np.arange(n, dtype=np.intp), w, b, 1.0, 1.0, 1.0)
