@@ -425,13 +425,13 @@ matters more for competing institutions when giving responds to it.
     md("""
 ## Which assumptions matter most: a Morris screening
 
-`sim.sensitivity.morris` moves every uncertain parameter within its documented range (Morris
+`sim.analysis.sensitivity.morris` moves every uncertain parameter within its documented range (Morris
 elementary effects, SALib) and ranks the parameters by `mu_star`, the mean absolute effect on
 an outcome. At this tiny size (1,000 households, 12 months, 2 trajectories: a few seconds) the
 ranking is a sketch; `python -m sim.sensitivity morris` runs the full screening.
 """),
     code("""
-from sim import sensitivity
+from sim.analysis import sensitivity, sensitivity_outputs
 
 screening = sensitivity.morris(trajectories=2, households=1_000, months=12, seed=0)
 ranked = screening[screening["outcome"] == "pooled_minus_competition_p1"]
@@ -450,7 +450,7 @@ import pandas as pd
 here = Path.cwd()
 root = next(p for p in (here, *here.parents) if (p / "docs" / "sensitivity").is_dir())
 full = pd.read_csv(root / "docs" / "sensitivity" / "morris.csv")
-fig = sensitivity.plot_ranked(full, "mu_star", "mu_star_conf")
+fig = sensitivity_outputs.plot_ranked(full, "mu_star", "mu_star_conf")
 full.groupby("outcome").head(3)[["outcome", "rank", "parameter", "mu_star_relative"]]
 """),
 ]

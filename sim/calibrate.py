@@ -1,245 +1,29 @@
-"""Fit the starting population to BPS March 2024 and write the ``indonesia_2024`` preset.
+"""The calibration command: ``python -m sim.calibrate [--no-growth]`` (``sinergi-calibrate``).
 
-Per-capita consumption of persons in each area follows a generalised beta distribution of the
-second kind, GB2(a, b, p, q): y = b * X ** (1 / a) with X ~ BetaPrime(p, q) (McDonald 1984,
-Econometrica 52(3)). A single log-normal cannot reach P0, P1, P2 and the Gini together
-(MODEL.md). The Dagum distribution (GB2 with q = 1) cannot either: its lower tail is a power law,
-which ties P2 to P1 (matching P1 leaves P2 about 0.08 points too high); the fourth parameter q
-frees that tail. Each area's four parameters are fitted with ``scipy.optimize.least_squares``
-(several starts) to that area's P0, P1, P2 and Gini, each residual scaled by its tolerance; the
-national figures follow from the mixture and are checked against BPS, not fitted. The starting
-population assigns consumption by person-weighted rank within each area (``sim.households``),
-so the person-weighted distribution of the synthetic population equals the
-fitted one up to discretisation, at any size.
-
-Targets: BPS March 2024 (P0 national, urban, rural; P1, P2 and Gini national; Gini by area).
-Area P1 and P2 for March 2024 are not published in our sources. We assume each area kept its
-September 2024 ratios P1/P0 and P2/P0 (BPS press release of 15 Jan 2025: urban 0.981/6.66 and
-0.215/6.66, rural 1.918/11.34 and 0.476/11.34) and apply them to the March P0s; the implied
-national P1 (1.436) and P2 (0.338) are within 0.03 points of the published March figures.
-
-Growth is fitted afterwards by simulation (``fit_growth``): the annual real growth of labour
-earnings such that, with today's government programmes and nothing new, the headcount falls by
-the same-season change BPS observed (-0.56 points March 2024 -> March 2025).
-
-Run ``python -m sim.calibrate`` (or ``sinergi-calibrate``) to re-fit and rewrite the preset.
+Fits the starting population to BPS March 2024 and the growth rate, and rewrites the
+``indonesia_2024`` preset; the method is in ``sim.analysis.calibration``.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 
-import numpy as np
-from scipy import optimize, stats
-
-from sim import measures
-
-PRESET_PATH = (
-    Path(__file__).resolve().parent.parent / "scenarios" / "presets" / "indonesia_2024.toml"
+from sim.analysis.calibration import (
+    BPS_MARCH_2024,
+    PRESET_PATH,
+    fit_distributions,
+    fit_growth,
+    write_preset,
 )
-
-
-@dataclass(frozen=True)
-class Target:
-    """One calibration figure: value (as a fraction) and the tolerance that scales its residual."""
-
-    name: str
-    value: float
-    tolerance: float
-    source: str
-
-
-_SEPT = "March P0 x BPS September 2024 ratio to P0 (March not published)"
-BPS_MARCH_2024 = [
-    Target("p0", 0.0903, 0.0025, "BPS March 2024 (check, not fitted)"),
-    Target("p0_urban", 0.0709, 0.0004, "BPS March 2024"),
-    Target("p0_rural", 0.1179, 0.0004, "BPS March 2024"),
-    Target("p1", 0.01461, 0.0010, "BPS March 2024 (check, not fitted)"),
-    Target("p2", 0.00347, 0.0004, "BPS March 2024 (check, not fitted)"),
-    Target("p1_urban", 0.0709 * 0.981 / 6.66, 0.0003, _SEPT),
-    Target("p1_rural", 0.1179 * 1.918 / 11.34, 0.0003, _SEPT),
-    Target("p2_urban", 0.0709 * 0.215 / 6.66, 0.0001, _SEPT),
-    Target("p2_rural", 0.1179 * 0.476 / 11.34, 0.0001, _SEPT),
-    Target("gini", 0.379, 0.010, "BPS March 2024 (check, not fitted)"),
-    Target("gini_urban", 0.399, 0.003, "BPS March 2024"),
-    Target("gini_rural", 0.306, 0.003, "BPS March 2024"),
-]
-
-AREAS = ("urban", "rural")
-PARAMS = ("a", "scale", "p", "q")
-
-GRID_POINTS = 20_000
-
-
-def gb2_quantiles(a: float, scale: float, p: float, q: float, u: np.ndarray) -> np.ndarray:
-    """Quantiles of GB2(a, scale, p, q) at probabilities ``u`` (rupiah per capita per month)."""
-    return scale * stats.betaprime.ppf(u, p, q) ** (1.0 / a)
-
-
-def distribution_figures(
-    params: dict[str, tuple[float, float, float, float]],
-    lines: dict[str, float],
-    urban_share: float,
-    points: int = GRID_POINTS,
-) -> dict[str, float]:
-    """Poverty and inequality figures of the two-area mixture, on an exact quantile grid.
-
-    Args:
-        params: ``{"urban": (a, scale, p, q), "rural": (a, scale, p, q)}``.
-        lines: Poverty line per area, rupiah per capita per month.
-        urban_share: Share of persons living in urban areas.
-        points: Grid points per area.
-
-    Returns:
-        Figures as fractions, keyed like the targets (``p0``, ``p1_urban``, ``gini_rural``...),
-        plus ``mean_urban`` and ``mean_rural`` in rupiah.
-    """
-    u = (np.arange(points) + 0.5) / points
-    out: dict[str, float] = {}
-    ys, zs, ws = [], [], []
-    for area, share in (("urban", urban_share), ("rural", 1 - urban_share)):
-        y = gb2_quantiles(*params[area], u)
-        z = lines[area]
-        s = measures.poverty_summary(y, z)
-        out[f"p0_{area}"], out[f"p1_{area}"], out[f"p2_{area}"] = s["p0"], s["p1"], s["p2"]
-        out[f"gini_{area}"] = measures.gini(y)
-        out[f"mean_{area}"] = float(y.mean())
-        ys.append(y)
-        zs.append(np.full(points, z))
-        ws.append(np.full(points, share / points))
-    y, z, w = np.concatenate(ys), np.concatenate(zs), np.concatenate(ws)
-    s = measures.poverty_summary(y, z, weights=w)
-    out.update(p0=s["p0"], p1=s["p1"], p2=s["p2"], watts=s["watts"])
-    out["gini"] = measures.gini(y, weights=w)
-    return out
-
-
-def fit_distributions(
-    lines: dict[str, float], urban_share: float, targets: list[Target] = BPS_MARCH_2024
-) -> tuple[dict[str, tuple[float, float, float, float]], dict[str, float]]:
-    """Fit a GB2 distribution per area to that area's P0, P1, P2 and Gini.
-
-    Four parameters, four figures per area; the national figures follow from the mixture and
-    are reported against their targets as a check (they are not fitted).
-
-    Args:
-        lines: Poverty line per area (rupiah per capita per month).
-        urban_share: Share of persons urban.
-        targets: The figures to reach (those named ``*_urban`` / ``*_rural`` are fitted).
-
-    Returns:
-        The fitted parameters per area, ``(a, scale, p, q)``, and the figures they give.
-    """
-    by_name = {t.name: t for t in targets}
-    u = (np.arange(4_000) + 0.5) / 4_000
-    params: dict[str, tuple[float, float, float, float]] = {}
-    for area in AREAS:
-        wanted = [by_name[f"{m}_{area}"] for m in ("p0", "p1", "p2", "gini")]
-
-        def residuals(x: np.ndarray, wanted: list[Target] = wanted, area: str = area) -> np.ndarray:
-            y = gb2_quantiles(*np.exp(x), u)
-            if not np.all(np.isfinite(y)) or y.min() <= 0:
-                return np.full(4, 1e3)
-            s = measures.poverty_summary(y, lines[area])
-            got = (s["p0"], s["p1"], s["p2"], measures.gini(y))
-            return np.array([(g - t.value) / t.tolerance for g, t in zip(got, wanted, strict=True)])
-
-        best = None
-        with np.errstate(all="ignore"):
-            starts = [
-                (a0, b0, 2.5, q0)
-                for a0 in (1.5, 3.0, 6.0)
-                for b0 in (6e5, 1.2e6)
-                for q0 in (0.7, 1.0, 3.0)
-            ]
-            for start in starts:
-                if best is not None and best.cost < 1.0:
-                    break  # within tolerance on every figure: good enough
-                sol = optimize.least_squares(
-                    residuals,
-                    np.log(start),
-                    bounds=(np.log([0.3, 1e5, 0.05, 0.3]), np.log([30.0, 2e7, 30.0, 30.0])),
-                    x_scale="jac",
-                    max_nfev=400,
-                )
-                if best is None or sol.cost < best.cost:
-                    best = sol
-        assert best is not None
-        params[area] = tuple(map(float, np.exp(best.x)))  # type: ignore[assignment]
-    return params, distribution_figures(params, lines, urban_share)
-
-
-def fit_growth(target_change: float = -0.0056, households: int = 50_000, seeds: int = 12) -> float:
-    """Annual real growth at which the headcount changes by ``target_change`` in 12 months.
-
-    Simulates ``no_programs`` (government programmes only) and solves for growth with
-    Brent's method on the mean 12-month change over ``seeds`` runs (common random numbers make
-    the function smooth in growth).
-
-    Args:
-        target_change: Change in P0 over 12 months, as a fraction (BPS: -0.56 points).
-        households: Simulated households per run.
-        seeds: Runs averaged per evaluation (seeds 0..seeds-1). One run's 12-month change has
-            a Monte Carlo sd of about 0.26 points at 50,000 households, so 12 runs put the
-            fitted mean within about 0.08 points (3 runs, used before, moved the fitted growth
-            by most of a percentage point between random-number schemes).
-
-    Returns:
-        Annual real growth of labour earnings.
-    """
-    from sim.model import PovertyModel
-    from sim.scenario import load_scenario
-
-    def change(g: float) -> float:
-        sc = load_scenario(
-            "no_programs",
-            overrides={
-                "population.households": households,
-                "months": 12,
-                "income.growth_annual": g,
-            },
-        )
-        deltas = []
-        for seed in range(seeds):
-            ts = PovertyModel(sc, rng=seed).run().timeseries()
-            deltas.append(ts.p0.iloc[-1] - ts.p0.iloc[0])
-        return float(np.mean(deltas)) - target_change
-
-    return float(optimize.brentq(change, -0.05, 0.15, xtol=1e-4))
-
-
-def write_preset(
-    params: dict[str, tuple[float, float, float, float]],
-    figures: dict[str, float],
-    growth: float,
-    path: Path = PRESET_PATH,
-) -> None:
-    """Write the preset TOML with the fitted values and a comment table of the fit."""
-    lines = [
-        "# Preset indonesia_2024: the starting population fitted to BPS March 2024.",
-        "# Written by `python -m sim.calibrate`; do not edit by hand (re-run the command).",
-        "# target vs fitted (fractions):",
-    ]
-    for t in BPS_MARCH_2024:
-        lines.append(f"#   {t.name:<11} {t.value:.5f}  fitted {figures[t.name]:.5f}  ({t.source})")
-    lines.append("")
-    for area in ("urban", "rural"):
-        lines.append(f"[calibration.{area}]")
-        lines += [f"{name} = {value:.8g}" for name, value in zip(PARAMS, params[area], strict=True)]
-        lines.append("")
-    lines += ["[income]", f"growth_annual = {growth:.5f}", ""]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text("\n".join(lines))
-    tmp.replace(path)
+from sim.scenario import Scenario, load_scenario
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: re-fit the preset (``python -m sim.calibrate [--no-growth]``)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.calibrate", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--no-growth", action="store_true", help="keep the current growth rate")
     parser.add_argument("--households", type=int, default=50_000, help="size for the growth fit")
     parser.add_argument("--seeds", type=int, default=12, help="runs averaged in the growth fit")
@@ -249,8 +33,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--households: at least 1,000 households, got {args.households}")
     if args.seeds < 1:
         parser.error(f"--seeds: at least 1 run, got {args.seeds}")
-    from sim.scenario import Scenario, load_scenario
-
     base = Scenario()
     lines = {"urban": base.poverty_line.urban, "rural": base.poverty_line.rural}
     params, figures = fit_distributions(lines, base.population.urban_person_share)

@@ -140,7 +140,7 @@ def poverty_lines(sc: Scenario, urban: np.ndarray) -> np.ndarray:
 
 
 def gb2_ppf(u: np.ndarray, a: float, scale: float, p: float, q: float) -> np.ndarray:
-    """GB2 quantiles (``sim.calibrate.gb2_quantiles`` without the import cycle)."""
+    """GB2 quantiles (``sim.analysis.calibration.gb2_quantiles`` without the import cycle)."""
     return scale * stats.betaprime.ppf(u, p, q) ** (1.0 / a)
 
 

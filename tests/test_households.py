@@ -118,7 +118,7 @@ def test_consumption_is_person_weighted_gb2_by_area(world):
 
 
 def test_refit_reproduces_the_preset():
-    from sim.calibrate import fit_distributions
+    from sim.analysis.calibration import fit_distributions
 
     sc = sim.Scenario()
     params, figures = fit_distributions(

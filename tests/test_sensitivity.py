@@ -10,7 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import sensitivity as S
+from sim import sensitivity as cli
+from sim.analysis import ema
+from sim.analysis import sensitivity as S
+from sim.analysis import sensitivity_outputs as outputs
 from sim.scenario import Scenario, uncertain_parameters
 
 TINY = {"households": 400, "months": 4}
@@ -69,7 +72,7 @@ def test_morris_ranked_table_and_command(tmp_path):
     for _, d in df.groupby("outcome"):
         assert list(d["rank"]) == list(range(1, len(FEW) + 1))
         assert (np.diff(d["mu_star"].to_numpy()) <= 1e-15).all()
-    code = S.main(
+    code = cli.main(
         ["morris", "--households", "400", "--months", "3", "--trajectories", "2",
          "--params", ",".join(FEW[:2]), "--out", str(tmp_path)]
     )  # fmt: skip
@@ -117,11 +120,11 @@ def test_cooperation_map_and_figure(tmp_path):
     assert set(df.winner) <= {"competition", "pooled_funding", S.UNDECIDED}
     assert ((df.agreement >= 0.5) & (df.agreement <= 1)).all()
     assert (df.agreement[df.winner == S.UNDECIDED] == 0.5).all()  # two seeds split one-one
-    paths = S.write_map(df, tmp_path)
+    paths = outputs.write_map(df, tmp_path)
     assert all(p.stat().st_size > 0 for p in paths)
     tied = df.assign(winner=S.UNDECIDED, agreement=0.5)  # an all-grey map draws too
     tied.attrs.update(df.attrs)
-    assert all(p.stat().st_size > 0 for p in S.write_map(tied, tmp_path / "tied"))
+    assert all(p.stat().st_size > 0 for p in outputs.write_map(tied, tmp_path / "tied"))
 
 
 def test_map_names_no_winner_when_seeds_tie():
@@ -138,7 +141,7 @@ def test_map_names_no_winner_when_seeds_tie():
 def test_ema_workbench_adapter_runs_perform_experiments():
     from ema_workbench import SequentialEvaluator, perform_experiments
 
-    model = S.ema_model(names=FEW, levers=("competition", "pooled_funding"), **TINY)
+    model = ema.ema_model(names=FEW, levers=("competition", "pooled_funding"), **TINY)
     assert {u.name for u in model.uncertainties} == {n.replace(".", "__") for n in FEW}
     with SequentialEvaluator(model) as evaluator:
         experiments, outcomes = perform_experiments(
@@ -160,7 +163,7 @@ def test_ema_workbench_adapter_runs_perform_experiments():
 )
 def test_command_rejects_bad_input_with_one_message(args, tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
-        S.main([*args, "--out", str(tmp_path / "out")])
+        cli.main([*args, "--out", str(tmp_path / "out")])
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("python -m sim.sensitivity: error:")

@@ -1,0 +1,1 @@
+"""Analyses built on the model: in-silico trials, sensitivity, scenario discovery, calibration."""
