@@ -6,7 +6,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 EXTRAS  ?= test,dask
 
-.PHONY: run test lint format calibrate explore venv clean
+.PHONY: run test lint format calibrate explore venv clean regen-baseline
 
 run: $(STAMP)
 	$(PY) run_scenarios.py $(ARGS)
@@ -26,6 +26,10 @@ format: $(STAMP)
 
 calibrate: $(STAMP)
 	$(PY) -m sim.calibrate
+
+# The regression baseline (tests/test_regression.py): only when a change of results is intended.
+regen-baseline: $(STAMP)
+	$(PY) tests/test_regression.py --regen
 
 # The interactive explorer (sim/app.py) in a browser: http://localhost:8765 (PORT=... to change).
 # tools/solara-assets first puts the page's front end where Solara serves it from; Solara's

@@ -28,7 +28,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import accel, dynamics, measures
+from sim import accel, dynamics
 from sim.households import (
     Households,
     government_transfers,
@@ -175,19 +175,6 @@ def _warm_up() -> None:
     _tutoring(i8, i8, f, f.copy())
     _budget(f, f, f, f, f, f, f, f, f, f, f, f, one, one, one, one, one, f.copy(), f.copy(),
             f.copy(), f.copy(), f.copy())  # fmt: skip
-
-
-def value_for_money(model: PovertyModel, baseline: PovertyModel) -> dict[str, float]:
-    """Value for money of ``model`` against a finished same-seed ``baseline`` (no_programs).
-
-    See ``sim.measures.value_for_money_frames`` for the keys. Raises ValueError when the two
-    runs differ in seed or horizon, since the comparison is only meaningful when paired.
-    """
-    if model.seed != baseline.seed:
-        raise ValueError(
-            f"value for money pairs runs with the same seed, got {model.seed} and {baseline.seed}"
-        )
-    return measures.value_for_money_frames(model.timeseries(), baseline.timeseries())
 
 
 class PovertyModel(mesa.Model):

@@ -7,7 +7,7 @@ float64 accumulation); ``sim.measures.record`` builds the model's monthly row fr
 from sim.measures.inequality import gini
 from sim.measures.multidimensional import AF_TOLERANCE, alkire_foster
 from sim.measures.poverty import fgt, fgt_by_group, poverty_summary, watts
-from sim.measures.value_for_money import value_for_money_frames
+from sim.measures.value_for_money import value_for_money, value_for_money_frames
 
 __all__ = [
     "AF_TOLERANCE",
@@ -16,6 +16,7 @@ __all__ = [
     "fgt_by_group",
     "gini",
     "poverty_summary",
+    "value_for_money",
     "value_for_money_frames",
     "watts",
 ]

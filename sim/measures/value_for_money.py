@@ -55,3 +55,17 @@ def value_for_money_frames(timeseries: Any, baseline: Any) -> dict[str, float]:
     out["watts_closed_per_billion_rupiah"] = out["watts_closed"] * per_billion
     out["person_months_out_per_billion_rupiah"] = out["extra_person_months_out"] * per_billion
     return out
+
+
+def value_for_money(model: Any, baseline: Any) -> dict[str, float]:
+    """Value for money of a finished ``model`` against its same-seed ``baseline`` run.
+
+    Both are ``PovertyModel`` runs (``sim.model``); see :func:`value_for_money_frames` for the
+    keys. Raises ValueError when the two runs differ in seed or horizon, since the comparison
+    is only meaningful when paired.
+    """
+    if model.seed != baseline.seed:
+        raise ValueError(
+            f"value for money pairs runs with the same seed, got {model.seed} and {baseline.seed}"
+        )
+    return value_for_money_frames(model.timeseries(), baseline.timeseries())
