@@ -2,10 +2,10 @@
 
 Sinergi 0.1.0 drew every household's number for every decision from numpy's PCG64 streams,
 one full-length array per (decision, month). Since 0.2.0 each number is a counter-based hash of
-(seed, decision, month, household) (``sim.counter``), computed in compiled loops over all
+(seed, decision, month, household) (``sim.rng.counter``), computed in compiled loops over all
 households in parallel, or only for the households a decision concerns. This script prints
 what each costs per household, on one thread and on all, to size that choice
-(``benchmarks/README.md``). It measures; the model's numbers come only from ``sim.randomness``.
+(``benchmarks/README.md``). It measures; the model's numbers come only from ``sim.rng.streams``.
 
 Run: ``.venv/bin/python benchmarks/rng_floor.py [--n 1000000]``
 """
@@ -17,7 +17,8 @@ import time
 
 import numpy as np
 
-from sim import accel, counter
+from sim import kernels
+from sim.rng import counter
 
 
 def best(f, repeat: int = 7) -> float:
@@ -45,17 +46,17 @@ def main() -> None:
         ("numpy PCG64 standard_normal float32, all", lambda: g.standard_normal(n, np.float32)),
         ("numpy PCG64 random float32, all", lambda: g.random(n, np.float32)),
         ("numpy PCG64 random float64, all", lambda: g.random(n)),
-        ("sim.counter normal32, all", lambda: counter.normal32(k0, k1, n)),
-        ("sim.counter uniform32, all", lambda: counter.uniform32(k0, k1, n)),
-        ("sim.counter uniform64, all", lambda: counter.uniform64(k0, k1, n)),
-        ("sim.counter normal32_of, a tenth", lambda: counter.normal32_of(k0, k1, tenth)),
-        ("sim.counter uniform32_of, a tenth", lambda: counter.uniform32_of(k0, k1, tenth)),
+        ("sim.rng.counter normal32, all", lambda: counter.normal32(k0, k1, n)),
+        ("sim.rng.counter uniform32, all", lambda: counter.uniform32(k0, k1, n)),
+        ("sim.rng.counter uniform64, all", lambda: counter.uniform64(k0, k1, n)),
+        ("sim.rng.counter normal32_of, a tenth", lambda: counter.normal32_of(k0, k1, tenth)),
+        ("sim.rng.counter uniform32_of, a tenth", lambda: counter.uniform32_of(k0, k1, tenth)),
     ]
-    threads = accel.threads()
+    threads = kernels.threads()
     print(f"{n:,} households; ns per household (not per value drawn)")
     print(f"  {'draw':<44} {'1 thread':>9} {f'{threads} threads':>10}")
     for name, f in rows:
-        with accel.one_thread():
+        with kernels.one_thread():
             one = best(f)
         every = best(f)
         print(f"  {name:<44} {1e9 * one / n:9.2f} {1e9 * every / n:10.2f}")

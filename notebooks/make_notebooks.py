@@ -107,7 +107,7 @@ totals = ts[list(SPENT)].sum().rename(SPENT)
 
 `value_for_money` compares the run with the `no_programs` scenario **on the same seed**, so both
 districts meet the same shocks and the difference is the programmes' effect (a paired
-comparison; see `sim/randomness.py`). One seed at this size is an illustration, not evidence:
+comparison; see `sim/rng/streams.py`). One seed at this size is an illustration, not evidence:
 `02_compare_scenarios.ipynb` runs replicates and gives confidence intervals.
 """),
     code("""

@@ -33,15 +33,13 @@ import numpy as np
 from scipy import optimize, special
 
 from sim import accel
-from sim.households import (
-    Households,
-    government_transfers,
-    latent_log_quantile,
-    latent_log_ratio,
-    poverty_lines,
-)
-from sim.randomness import Streams, binomial_counts_int8, binomial_table
+from sim.rng.binomial import binomial_counts_int8, binomial_table
+from sim.rng.streams import Streams
 from sim.scenario import Scenario
+from sim.world.distribution import latent_log_quantile, latent_log_ratio
+from sim.world.government import government_transfers
+from sim.world.households import Households
+from sim.world.lines import poverty_lines
 
 F32 = np.float32
 

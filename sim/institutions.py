@@ -28,13 +28,13 @@ import numpy as np
 
 from sim import accel, programs
 from sim import cooperation as coop
-from sim.households import Households
+from sim.kernels.sorting import stable_argsort
 from sim.ledger import Ledger
 from sim.programs import Effects
 from sim.scenario import Institution as InstitutionSpec
 from sim.scenario import Scenario
-from sim.sorting import stable_argsort
 from sim.weightsums import WeightSums
+from sim.world.households import Households
 
 if TYPE_CHECKING:
     from sim.model import PovertyModel

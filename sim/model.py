@@ -1,6 +1,6 @@
 """Sinergi: poverty dynamics of households under poverty-alleviation programmes.
 
-``PovertyModel`` builds a calibrated household world (``sim.households``) with the government's
+``PovertyModel`` builds a calibrated household world (``sim.world``) with the government's
 background programmes already in place, and advances it month by month through the household
 mechanisms of ``sim.dynamics``. Each month's poverty figures are recorded; ``timeseries()``
 returns them as a DataFrame (one row per month, row 0 the starting population).
@@ -29,14 +29,6 @@ import numpy as np
 import pandas as pd
 
 from sim import accel, dynamics
-from sim.households import (
-    Households,
-    government_transfers,
-    poverty_lines,
-    refresh_registry,
-    synthesize,
-    target_government_programmes,
-)
 from sim.institutions import Sector
 from sim.invariants import check_month
 from sim.kernels import prepare
@@ -47,8 +39,13 @@ from sim.measures.record import (
     household_figures,
     mpi_deprivations,
 )
-from sim.randomness import Streams
+from sim.rng.streams import Streams
 from sim.scenario import Scenario
+from sim.world.government import government_transfers, target_government_programmes
+from sim.world.households import Households
+from sim.world.lines import poverty_lines
+from sim.world.registry import refresh_registry
+from sim.world.synthesis import synthesize
 
 F32 = np.float32
 
@@ -184,7 +181,7 @@ class PovertyModel(mesa.Model):
         scenario: The Sinergi scenario (``sim.load_scenario``); kept as ``model.config``
             (Mesa 3.5 reserves ``model.scenario`` for its own Scenario class).
         rng: Seed of the run (a non-negative integer). Every random decision draws from a
-            named stream derived from it (``sim.randomness``).
+            named stream derived from it (``sim.rng.streams``).
         check: Check the invariants of ``sim.invariants`` at set-up and after every month;
             a violation raises ``sim.invariants.InvariantError`` (it never changes the numbers).
 

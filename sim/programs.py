@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.households import Households
 from sim.scenario import ProgrammeCommon, Scenario
+from sim.world.households import Households
 
 F32 = np.float32
 

@@ -45,11 +45,11 @@ import pandas as pd
 from scipy import stats
 
 from sim import programs
-from sim.households import pkh_benefit
 from sim.institutions import Sector
 from sim.model import FOOD_LINE_SHARE, PovertyModel
 from sim.programs import Effects
 from sim.scenario import load_scenario
+from sim.world.government import pkh_benefit
 
 F32 = np.float32
 DESIGN_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "designs"

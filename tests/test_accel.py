@@ -90,7 +90,7 @@ def test_recording_without_flows_and_one_area():
 
 @pytest.mark.parametrize("n", [2, 3, 17, 1_000, 50_001])
 def test_reorder_is_the_stable_refresh(n):
-    from sim.sorting import reorder
+    from sim.kernels.sorting import reorder
 
     rng = np.random.default_rng(n)
     for _ in range(4):

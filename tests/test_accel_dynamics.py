@@ -1,6 +1,6 @@
 """The compiled household-dynamics kernels (sim.accel) against the numpy reference, bit for bit.
 
-Each accelerated function of ``sim.randomness``, ``sim.dynamics`` and ``sim.households`` runs
+Each accelerated function of ``sim.rng``, ``sim.dynamics`` and ``sim.world`` runs
 twice on copies of the same households, once with ``accel.disabled()`` (numpy, the reference)
 and once with ``accel.forced()`` (the kernels); every returned array and every household array
 must be equal in its bytes (not only in value: the sign of a zero and the NaN payload too).
@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 import sim
-from sim import accel, dynamics
-from sim import households as hhmod
-from sim.households import Households
-from sim.randomness import binomial_from_uniform
+from sim import accel, dynamics, kernels
+from sim.rng.binomial import binomial_from_uniform
+from sim.world import distribution, government, registry
+from sim.world.households import Households
 
 pytestmark = pytest.mark.skipif(not accel.AVAILABLE, reason="numba not installed")
 
@@ -109,9 +109,9 @@ def test_binomial_scalar_p_identical(seed):
     u = rng.random(n)
     u[: n // 4] = 0.0  # u = 0 never reaches past P(X = 0)
     for p in (0.0, 1.0, 1e-300, 1e-9, 1 / 108, 1 / 7, 0.5, 0.999, 1 - 1e-12, -0.5, 1.5, np.nan):
-        with accel.disabled():
+        with kernels.disabled():
             ref = binomial_from_uniform(trials, p, u)
-        with accel.forced():
+        with kernels.forced():
             fast = binomial_from_uniform(trials, p, u)
         _same_bits(ref, fast, f"p={p}")
 
@@ -128,9 +128,9 @@ def test_binomial_array_p_identical(seed):
     p[rng.random(n) < 0.05] = np.nan
     p[:5] = (-1.0, 2.0, 1e-300, 1 - 1e-16, 0.5)
     for pp in (p, p.astype(np.float32), np.float32(0.3), np.array(0.2), p[:1]):
-        with accel.disabled():
+        with kernels.disabled():
             ref = binomial_from_uniform(trials, pp, u)
-        with accel.forced():
+        with kernels.forced():
             fast = binomial_from_uniform(trials, pp, u)
         _same_bits(ref, fast)
 
@@ -139,9 +139,9 @@ def test_binomial_empty_and_all_zero_trials():
     for trials in (np.zeros(0, dtype=np.int8), np.zeros(50, dtype=np.int8)):
         u = np.linspace(0, 0.999, trials.size)
         for p in (0.3, 1.0, np.full(trials.size, 0.3)):
-            with accel.disabled():
+            with kernels.disabled():
                 ref = binomial_from_uniform(trials, p, u)
-            with accel.forced():
+            with kernels.forced():
                 fast = binomial_from_uniform(trials, p, u)
             _same_bits(ref, fast)
 
@@ -149,9 +149,9 @@ def test_binomial_empty_and_all_zero_trials():
 def test_streams_binomial_identical(model):
     hh = model.households
     for p in (0.01, dynamics.enrolment_probability(model.config, hh)):
-        with accel.disabled():
+        with kernels.disabled():
             ref = model.streams.binomial("test.binomial", 3, hh.n_school, p)
-        with accel.forced():
+        with kernels.forced():
             fast = model.streams.binomial("test.binomial", 3, hh.n_school, p)
         _same_bits(ref, fast)
 
@@ -222,9 +222,9 @@ def test_latent_quantile_identical(model):
     sc = model.config
     rng = np.random.default_rng(7)
     special = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e30, -1e30], dtype=np.float32)
-    grid = hhmod._quantile_table(
+    grid = distribution._quantile_table(
         *(getattr(sc.calibration.urban, k) for k in ("a", "scale", "p", "q")),
-        hhmod.log_consumption_sd(sc, "urban"),
+        distribution.log_consumption_sd(sc, "urban"),
     )[0]
     for latent in (
         rng.normal(0, 1, 20_000).astype(np.float32),
@@ -234,10 +234,10 @@ def test_latent_quantile_identical(model):
     ):
         urban = rng.random(latent.size) < 0.5
         for area in (urban, np.ones_like(urban), np.zeros_like(urban)):
-            with accel.disabled():
-                ref = hhmod.latent_log_quantile(sc, area, latent)
-            with accel.forced():
-                fast = hhmod.latent_log_quantile(sc, area, latent)
+            with kernels.disabled():
+                ref = distribution.latent_log_quantile(sc, area, latent)
+            with kernels.forced():
+                fast = distribution.latent_log_quantile(sc, area, latent)
             _same_bits(ref, fast)
 
 
@@ -290,10 +290,10 @@ def test_targeting_and_registry_identical(model, overrides):
     hh = _copy(model.households)
     hh.registry_score[::3] = hh.registry_score[0]  # ties: index order
     hh.n_young[::4] = hh.n_school[::4] = hh.n_elderly[::4] = 0  # no PKH component
-    _both_ways(lambda h: hhmod.target_government_programmes(sc, h), hh)
+    _both_ways(lambda h: government.target_government_programmes(sc, h), hh)
     with np.errstate(divide="ignore", invalid="ignore"):
         for share in (1 / 12, 0.5, 1.0):
-            _both_ways(lambda h, s=share: hhmod.refresh_registry(sc, h, model.streams, 5, s), hh)
+            _both_ways(lambda h, s=share: registry.refresh_registry(sc, h, model.streams, 5, s), hh)
 
 
 @pytest.mark.parametrize(
@@ -312,7 +312,7 @@ def test_transfers_and_expected_health_identical(model, overrides):
     hh.pkh[::3] = True
     hh.bpnt[::4] = True
     hh.insured[::5] = True
-    _both_ways(lambda h: hhmod.government_transfers(sc, h), hh)
+    _both_ways(lambda h: government.government_transfers(sc, h), hh)
     _both_ways(lambda h: dynamics.expected_health_cost(sc, h), hh)
     _both_ways(lambda h: dynamics.shock_factor(sc, h), hh)
 

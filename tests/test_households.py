@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim.world.distribution import gb2_ppf
 from tests.conftest import small
 
 # (target, tolerance) as fractions; tolerances from the foundation issue (BPS index points / 100)
@@ -111,7 +112,7 @@ def test_consumption_is_person_weighted_gb2_by_area(world):
     y = hh.consumption_pc
     for area, mask in (("urban", hh.urban), ("rural", ~hh.urban)):
         d = getattr(sc.calibration, area)
-        median = sim.households.gb2_ppf(np.array([0.5]), d.a, d.scale, d.p, d.q)[0]
+        median = gb2_ppf(np.array([0.5]), d.a, d.scale, d.p, d.q)[0]
         w = hh.persons[mask]
         below = w[y[mask] < median].sum() / w.sum()
         assert below == pytest.approx(0.5, abs=0.002)
@@ -134,7 +135,7 @@ def test_refit_reproduces_the_preset():
 
 
 def test_interp_on_grid_is_np_interp_exactly():
-    from sim.households import _quantile_table, interp_on_grid, log_consumption_sd
+    from sim.world.distribution import _quantile_table, interp_on_grid, log_consumption_sd
 
     sc = sim.load_scenario("no_programs")
     d = sc.calibration.rural

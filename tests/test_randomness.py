@@ -3,8 +3,10 @@ import pytest
 from scipy import stats
 
 import sim
-from sim import accel, counter
-from sim.randomness import Streams, binomial_from_uniform
+from sim import kernels
+from sim.rng import counter
+from sim.rng.binomial import binomial_from_uniform
+from sim.rng.streams import Streams
 from tests.conftest import small
 
 
@@ -69,9 +71,9 @@ KEY = (np.uint64(0x243F6A8885A308D3), np.uint64(0x13198A2E03707344))
 @pytest.mark.parametrize("kind", ["uniform32", "uniform64", "normal32"])
 def test_counter_draws_are_the_same_bits_compiled_and_numpy(kind):
     n = 300_000  # about 3,600 normals take the rejection path, a hundred the tail
-    with accel.forced(True):
+    with kernels.forced(True):
         a = getattr(counter, kind)(*KEY, n)
-    with accel.disabled():
+    with kernels.disabled():
         b = getattr(counter, kind)(*KEY, n)
     assert a.dtype == b.dtype and np.array_equal(a, b)
 
@@ -79,7 +81,7 @@ def test_counter_draws_are_the_same_bits_compiled_and_numpy(kind):
 def test_counter_draws_of_a_subset_are_the_full_draws_at_those_indices():
     idx = np.array([0, 5, 17, 299_999, 123_456, 5], dtype=np.int64)  # any order, repeats
     for on in (True, False):
-        with accel.forced(on):
+        with kernels.forced(on):
             assert np.array_equal(
                 counter.normal32_of(*KEY, idx), counter.normal32(*KEY, 300_000)[idx]
             )
@@ -94,7 +96,7 @@ def test_counter_draws_of_a_subset_are_the_full_draws_at_those_indices():
 def test_counter_draws_do_not_depend_on_the_number_of_threads():
     n = 200_000
     before = counter.normal32(*KEY, n), counter.uniform64(*KEY, n)
-    with accel.one_thread():
+    with kernels.one_thread():
         after = counter.normal32(*KEY, n), counter.uniform64(*KEY, n)
     assert all(np.array_equal(x, y) for x, y in zip(before, after, strict=True))
 

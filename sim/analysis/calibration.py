@@ -8,7 +8,7 @@ which ties P2 to P1 (matching P1 leaves P2 about 0.08 points too high); the four
 frees that tail. Each area's four parameters are fitted with ``scipy.optimize.least_squares``
 (several starts) to that area's P0, P1, P2 and Gini, each residual scaled by its tolerance; the
 national figures follow from the mixture and are checked against BPS, not fitted. The starting
-population assigns consumption by person-weighted rank within each area (``sim.households``),
+population assigns consumption by person-weighted rank within each area (``sim.world.synthesis``),
 so the person-weighted distribution of the synthetic population equals the
 fitted one up to discretisation, at any size.
 
@@ -38,9 +38,7 @@ from sim import measures
 from sim.model import PovertyModel
 from sim.scenario import load_scenario
 
-PRESET_PATH = (
-    Path(__file__).resolve().parents[2] / "scenarios" / "presets" / "indonesia_2024.toml"
-)
+PRESET_PATH = Path(__file__).resolve().parents[2] / "scenarios" / "presets" / "indonesia_2024.toml"
 
 
 @dataclass(frozen=True)

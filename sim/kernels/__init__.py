@@ -13,7 +13,15 @@ from sim.kernels.registry import REGISTRY, Kernel, composite, kernel, warm_up
 from sim.kernels.switch import AVAILABLE, disabled, enabled, forced, one_thread, threads
 
 #: The modules that register kernels (``warm_up`` imports them before loading the kernels).
-MODULES: tuple[str, ...] = ("sim.measures.record",)
+MODULES: tuple[str, ...] = (
+    "sim.rng.counter",
+    "sim.rng.binomial",
+    "sim.kernels.sorting",
+    "sim.world.distribution",
+    "sim.world.government",
+    "sim.world.registry",
+    "sim.measures.record",
+)
 
 __all__ = [
     "AVAILABLE",

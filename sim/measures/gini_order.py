@@ -2,8 +2,8 @@
 
 Sorting a million households' consumption each month costs more than every other figure of
 the recording together; but consumption moves little from one month to the next, so the order
-of last month is re-sorted (ties keep last month's order: ``sim.sorting``) and the three Gini
-sums (national, urban, rural) are taken in the same pass. In large runs this runs on a second
+of last month is re-sorted (ties keep last month's order: ``sim.kernels.sorting``) and the three
+Gini sums (national, urban, rural) are taken in the same pass. In large runs this runs on a second
 thread while the next month runs (``GINI_THREAD_HOUSEHOLDS``); a row's Gini entries are filled
 in when it finishes, before anybody reads them.
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.kernels.sorting import reorder, sorted_keys, stable_argsort
 from sim.measures.passes import gini_from_sums, gini_pass, gini_reorder_pass
-from sim.sorting import reorder, sorted_keys, stable_argsort
 
 #: Smallest population whose Gini sort runs on a second thread while the next month runs
 #: (households): below it the sort takes well under a millisecond.

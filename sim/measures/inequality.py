@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from sim.kernels.sorting import stable_argsort
 from sim.measures.inputs import as_1d, check_weights
-from sim.sorting import stable_argsort
 
 
 def gini(
@@ -36,7 +36,7 @@ def gini(
             with ``y[order]`` non-decreasing; this is checked in ``O(n)`` and a stale order
             raises. A stale order can be refreshed cheaply with
             ``order = order[np.argsort(y[order], kind="stable")]`` (fast on nearly sorted data).
-            Without it, ``y`` is sorted stably (``sim.sorting.stable_argsort``).
+            Without it, ``y`` is sorted stably (``sim.kernels.sorting.stable_argsort``).
         check_order: Check that ``order`` is a permutation that sorts ``y`` (``O(n)``); a caller
             that has just built the order itself may skip the check.
 

@@ -20,13 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from sim.households import Households
 from sim.kernels import composite
 from sim.measures import multidimensional, poverty
 from sim.measures.gini_order import GINI_THREAD_HOUSEHOLDS, GiniOrder
 from sim.measures.inequality import gini
 from sim.measures.passes import SUMS, household_pass
 from sim.scenario import Scenario
+from sim.world.households import Households
 
 F32 = np.float32
 
@@ -184,9 +184,10 @@ def reference_figures(
 
 def _example(rng: np.random.Generator, n: int) -> tuple[Any, ...]:
     """A month-0 record of a small synthesised population (``n`` at least 200 households)."""
-    from sim.households import poverty_lines, synthesize
-    from sim.randomness import Streams
+    from sim.rng.streams import Streams
     from sim.scenario import load_scenario
+    from sim.world.lines import poverty_lines
+    from sim.world.synthesis import synthesize
 
     sc = load_scenario("no_programs", overrides={"population.households": max(n, 200)})
     hh = synthesize(sc, Streams(int(rng.integers(1 << 30))))

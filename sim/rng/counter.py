@@ -18,11 +18,12 @@ numbers between scenarios stay exact.
   to float32. A rejected attempt or a wedge test takes the next counter value (``attempt``
   1, 2, ...) of the same household, so the draw still depends only on its own key.
 
-Each function has a compiled form (``sim.accel``; the fills run over the households in
-parallel, each element written once, so the numbers do not depend on the number of threads)
-and a numpy form; both give the same bits (``tests/test_randomness.py``). The normal's rare
-rejected attempts (about 1.2 % of draws) take a per-element Python loop in the numpy form,
-whose ``math.exp``/``math.log1p`` are the C library's, as the compiled code's are.
+Each fill is a registered kernel (``sim.kernels``): a compiled loop over the households, run in
+parallel with each element written once (the numbers do not depend on the number of threads),
+and its numpy reference; both give the same bits (``tests/test_kernels.py``,
+``tests/test_randomness.py``). The normal's rare rejected attempts (about 1.2 % of draws) take
+a per-element Python loop in the numpy reference, whose ``math.exp``/``math.log1p`` are the C
+library's, as the compiled code's are.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import math
 
 import numpy as np
 
-from sim import accel
+from sim.kernels import jit, kernel, prange
 
 _U64 = np.uint64
 GOLDEN = _U64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio (SplitMix64's increment)
@@ -77,7 +78,7 @@ KI, WI, FI, ZIG_R, ZIG_INV_R = _ziggurat_tables()
 
 
 # ------------------------------------------------------------------------------- compiled ---
-@accel.jit
+@jit
 def mix64(z: np.uint64) -> np.uint64:
     """SplitMix64's finaliser (a bijection of 64-bit words)."""
     z = (z ^ (z >> S30)) * M1
@@ -85,25 +86,25 @@ def mix64(z: np.uint64) -> np.uint64:
     return z ^ (z >> S31)
 
 
-@accel.jit
+@jit
 def bits_at(k0: np.uint64, k1: np.uint64, i: int, attempt: int) -> np.uint64:
     """64 random bits of household ``i`` (its ``attempt``-th) in the stream keyed (k0, k1)."""
     return mix64(mix64(k0 + _U64(i + 1) * GOLDEN) ^ (k1 + _U64(attempt) * ATTEMPT))
 
 
-@accel.jit
+@jit
 def uniform32_at(k0: np.uint64, k1: np.uint64, i: int) -> np.float32:
     """Uniform on [0, 1) as float32 (24 bits)."""
     return np.float32(np.float64(bits_at(k0, k1, i, 0) >> S40) * TWO_M24)
 
 
-@accel.jit
+@jit
 def uniform64_at(k0: np.uint64, k1: np.uint64, i: int) -> float:
     """Uniform on [0, 1) as float64 (53 bits)."""
     return np.float64(bits_at(k0, k1, i, 0) >> S11) * TWO_M53
 
 
-@accel.jit
+@jit
 def normal_at(k0: np.uint64, k1: np.uint64, i: int) -> float:
     """Standard normal of household ``i`` (ziggurat, float64)."""
     attempt = 0
@@ -134,25 +135,7 @@ def normal_at(k0: np.uint64, k1: np.uint64, i: int) -> float:
             return x
 
 
-@accel.pjit
-def _fill_uniform32(k0: np.uint64, k1: np.uint64, out: np.ndarray) -> None:
-    for i in accel.prange(out.shape[0]):
-        out[i] = uniform32_at(k0, k1, i)
-
-
-@accel.pjit
-def _fill_uniform64(k0: np.uint64, k1: np.uint64, out: np.ndarray) -> None:
-    for i in accel.prange(out.shape[0]):
-        out[i] = uniform64_at(k0, k1, i)
-
-
-@accel.pjit
-def _gather_uniform32(k0: np.uint64, k1: np.uint64, idx: np.ndarray, out: np.ndarray) -> None:
-    for j in accel.prange(idx.shape[0]):
-        out[j] = uniform32_at(k0, k1, idx[j])
-
-
-@accel.jit
+@jit
 def _first_attempt(k0: np.uint64, k1: np.uint64, i: int) -> np.float32:
     """The normal of household ``i`` if its first ziggurat attempt is accepted, else NaN.
 
@@ -166,24 +149,6 @@ def _first_attempt(k0: np.uint64, k1: np.uint64, i: int) -> np.float32:
     if (r & ONE) != 0:
         x = -x
     return np.float32(x) if rabs < KI[idx] else np.float32(np.nan)
-
-
-@accel.pjit
-def _fill_normal32(k0: np.uint64, k1: np.uint64, out: np.ndarray) -> None:
-    for i in accel.prange(out.shape[0]):
-        out[i] = _first_attempt(k0, k1, i)
-    for i in accel.prange(out.shape[0]):
-        if np.isnan(out[i]):  # the rest: wedge and tail tests, further attempts
-            out[i] = np.float32(normal_at(k0, k1, i))
-
-
-@accel.pjit
-def _gather_normal32(k0: np.uint64, k1: np.uint64, idx: np.ndarray, out: np.ndarray) -> None:
-    for j in accel.prange(idx.shape[0]):
-        out[j] = _first_attempt(k0, k1, idx[j])
-    for j in accel.prange(idx.shape[0]):
-        if np.isnan(out[j]):
-            out[j] = np.float32(normal_at(k0, k1, idx[j]))
 
 
 # ---------------------------------------------------------------------------------- numpy ---
@@ -271,14 +236,104 @@ def _uniform32_np(k0: np.uint64, k1: np.uint64, i: np.ndarray) -> np.ndarray:
     return (_bits_np(k0, k1, i, 0) >> S40).astype(np.float64) * TWO_M24
 
 
+# -------------------------------------------------------------------------------- kernels ---
+def _key_example(rng: np.random.Generator) -> tuple[np.uint64, np.uint64]:
+    """A stream key as ``Streams.key`` gives it (two ``np.uint64`` words)."""
+    k0, k1 = rng.integers(0, 2**64, 2, dtype=np.uint64)
+    return np.uint64(k0), np.uint64(k1)
+
+
+def _indices_example(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Household indices of a subset draw: int64, any order, repeats allowed."""
+    return rng.integers(0, 2 * n + 1, n, dtype=np.int64)
+
+
+def _fill_uniform32_reference(k0: np.uint64, k1: np.uint64, out: np.ndarray) -> None:
+    out[:] = _uniform32_np(k0, k1, np.arange(out.shape[0]))
+
+
+def _fill_uniform32_example(rng: np.random.Generator, n: int) -> tuple:
+    return (*_key_example(rng), np.zeros(n, dtype=np.float32))
+
+
+@kernel(reference=_fill_uniform32_reference, example=_fill_uniform32_example, parallel=True)
+def fill_uniform32(k0: np.uint64, k1: np.uint64, out: np.ndarray) -> None:
+    """Write the float32 uniforms of households ``0..out.size-1`` into ``out``."""
+    for i in prange(out.shape[0]):
+        out[i] = uniform32_at(k0, k1, i)
+
+
+def _fill_uniform64_reference(k0: np.uint64, k1: np.uint64, out: np.ndarray) -> None:
+    out[:] = (_bits_np(k0, k1, np.arange(out.shape[0]), 0) >> S11).astype(np.float64) * TWO_M53
+
+
+def _fill_uniform64_example(rng: np.random.Generator, n: int) -> tuple:
+    return (*_key_example(rng), np.zeros(n, dtype=np.float64))
+
+
+@kernel(reference=_fill_uniform64_reference, example=_fill_uniform64_example, parallel=True)
+def fill_uniform64(k0: np.uint64, k1: np.uint64, out: np.ndarray) -> None:
+    """Write the float64 uniforms of households ``0..out.size-1`` into ``out``."""
+    for i in prange(out.shape[0]):
+        out[i] = uniform64_at(k0, k1, i)
+
+
+def _gather_uniform32_reference(
+    k0: np.uint64, k1: np.uint64, idx: np.ndarray, out: np.ndarray
+) -> None:
+    out[:] = _uniform32_np(k0, k1, idx)
+
+
+def _gather_example(rng: np.random.Generator, n: int) -> tuple:
+    return (*_key_example(rng), _indices_example(rng, n), np.zeros(n, dtype=np.float32))
+
+
+@kernel(reference=_gather_uniform32_reference, example=_gather_example, parallel=True)
+def gather_uniform32(k0: np.uint64, k1: np.uint64, idx: np.ndarray, out: np.ndarray) -> None:
+    """Write the float32 uniforms of households ``idx`` (int64) into ``out``."""
+    for j in prange(idx.shape[0]):
+        out[j] = uniform32_at(k0, k1, idx[j])
+
+
+def _fill_normal32_reference(k0: np.uint64, k1: np.uint64, out: np.ndarray) -> None:
+    out[:] = _normal_np(k0, k1, np.arange(out.shape[0], dtype=np.int64))
+
+
+def _fill_normal32_example(rng: np.random.Generator, n: int) -> tuple:
+    return (*_key_example(rng), np.zeros(n, dtype=np.float32))
+
+
+@kernel(reference=_fill_normal32_reference, example=_fill_normal32_example, parallel=True)
+def fill_normal32(k0: np.uint64, k1: np.uint64, out: np.ndarray) -> None:
+    """Write the float32 standard normals of households ``0..out.size-1`` into ``out``."""
+    for i in prange(out.shape[0]):
+        out[i] = _first_attempt(k0, k1, i)
+    for i in prange(out.shape[0]):
+        if np.isnan(out[i]):  # the rest: wedge and tail tests, further attempts
+            out[i] = np.float32(normal_at(k0, k1, i))
+
+
+def _gather_normal32_reference(
+    k0: np.uint64, k1: np.uint64, idx: np.ndarray, out: np.ndarray
+) -> None:
+    out[:] = _normal_np(k0, k1, idx)
+
+
+@kernel(reference=_gather_normal32_reference, example=_gather_example, parallel=True)
+def gather_normal32(k0: np.uint64, k1: np.uint64, idx: np.ndarray, out: np.ndarray) -> None:
+    """Write the float32 standard normals of households ``idx`` (int64) into ``out``."""
+    for j in prange(idx.shape[0]):
+        out[j] = _first_attempt(k0, k1, idx[j])
+    for j in prange(idx.shape[0]):
+        if np.isnan(out[j]):
+            out[j] = np.float32(normal_at(k0, k1, idx[j]))
+
+
 # ------------------------------------------------------------------------------ interface ---
 def uniform32(k0: np.uint64, k1: np.uint64, n: int) -> np.ndarray:
     """Uniforms on [0, 1) (float32) of households 0..n-1."""
     out = np.empty(n, dtype=np.float32)
-    if accel.enabled:
-        _fill_uniform32(k0, k1, out)
-    else:
-        out[:] = _uniform32_np(k0, k1, np.arange(n))
+    fill_uniform32(k0, k1, out)
     return out
 
 
@@ -286,30 +341,21 @@ def uniform32_of(k0: np.uint64, k1: np.uint64, idx: np.ndarray) -> np.ndarray:
     """Uniforms on [0, 1) (float32) of the households ``idx``: ``uniform32(...)[idx]``."""
     idx = np.ascontiguousarray(idx, dtype=np.int64)
     out = np.empty(idx.size, dtype=np.float32)
-    if accel.enabled:
-        _gather_uniform32(k0, k1, idx, out)
-    else:
-        out[:] = _uniform32_np(k0, k1, idx)
+    gather_uniform32(k0, k1, idx, out)
     return out
 
 
 def uniform64(k0: np.uint64, k1: np.uint64, n: int) -> np.ndarray:
     """Uniforms on [0, 1) (float64) of households 0..n-1."""
     out = np.empty(n, dtype=np.float64)
-    if accel.enabled:
-        _fill_uniform64(k0, k1, out)
-    else:
-        out[:] = (_bits_np(k0, k1, np.arange(n), 0) >> S11).astype(np.float64) * TWO_M53
+    fill_uniform64(k0, k1, out)
     return out
 
 
 def normal32(k0: np.uint64, k1: np.uint64, n: int) -> np.ndarray:
     """Standard normals (float32) of households 0..n-1."""
     out = np.empty(n, dtype=np.float32)
-    if accel.enabled:
-        _fill_normal32(k0, k1, out)
-    else:
-        out[:] = _normal_np(k0, k1, np.arange(n, dtype=np.int64))
+    fill_normal32(k0, k1, out)
     return out
 
 
@@ -317,20 +363,5 @@ def normal32_of(k0: np.uint64, k1: np.uint64, idx: np.ndarray) -> np.ndarray:
     """Standard normals (float32) of the households ``idx``: ``normal32(...)[idx]``."""
     idx = np.ascontiguousarray(idx, dtype=np.int64)
     out = np.empty(idx.size, dtype=np.float32)
-    if accel.enabled:
-        _gather_normal32(k0, k1, idx, out)
-    else:
-        out[:] = _normal_np(k0, k1, idx)
+    gather_normal32(k0, k1, idx, out)
     return out
-
-
-@accel.warmup
-def _warm_up() -> None:
-    """Compile (or load) the draws."""
-    k0, k1 = _U64(1), _U64(2)
-    uniform32(k0, k1, 4)
-    uniform64(k0, k1, 4)
-    normal32(k0, k1, 4)
-    idx = np.array([0, 2], dtype=np.int64)
-    uniform32_of(k0, k1, idx)
-    normal32_of(k0, k1, idx)

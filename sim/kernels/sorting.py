@@ -8,16 +8,16 @@ two is used.
 
 ``reorder(values, order)`` is ``order[stable_argsort(values[order])]``: last month's order
 refreshed for this month's values (ties keep last month's order), as the monthly Gini needs it.
-With the compiled kernels (``sim.accel``) it builds the keys in one pass and writes the new
-order into the key array itself, so it needs 8 bytes per element besides the old order instead
-of about 30.
+Two registered kernels (``sim.kernels``) build the keys in one pass and write the new order
+into the key array itself, so it needs 8 bytes per element besides the old order instead of
+about 30.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim import accel
+from sim.kernels.registry import kernel
 
 _SIGN = np.uint32(0x80000000)
 _LOW = np.uint64(0xFFFFFFFF)
@@ -41,9 +41,7 @@ def stable_argsort(values: np.ndarray) -> np.ndarray:
     if a.dtype != np.float32 or n < 2 or n >= 2**32 or np.isnan(a).any():
         return np.argsort(a, kind="stable")
     bits = (a + np.float32(0)).view(np.uint32)  # -0.0 -> +0.0: argsort treats them as equal
-    # IEEE-754 order as unsigned integers: flip every bit of negatives, the sign bit of others
-    key = np.where(bits & _SIGN, ~bits, bits | _SIGN).astype(np.uint64)
-    key <<= np.uint64(32)
+    key = _order_keys(bits)
     key |= np.arange(n, dtype=np.uint64)
     key.sort()
     key &= _LOW
@@ -57,9 +55,44 @@ def _as_intp(key: np.ndarray) -> np.ndarray:
     return key.astype(np.intp)
 
 
-@accel.jit
-def _gathered_keys(values, order):
-    """Packed keys of ``values[order]`` (see :func:`stable_argsort`); None if a NaN is met."""
+def _order_keys(bits: np.ndarray) -> np.ndarray:
+    """Order-preserving uint64 keys (upper 32 bits) of float32 ``bits`` with -0.0 as +0.0."""
+    # IEEE-754 order as unsigned integers: flip every bit of negatives, the sign bit of others
+    key = np.where(bits & _SIGN, ~bits, bits | _SIGN).astype(np.uint64)
+    key <<= np.uint64(32)
+    return key
+
+
+def _gathered_keys_reference(values: np.ndarray, order: np.ndarray) -> np.ndarray | None:
+    v = values[order]
+    if np.isnan(v).any():
+        return None
+    key = _order_keys((v + np.float32(0)).view(np.uint32))
+    key |= np.arange(order.shape[0], dtype=np.uint64)
+    return key
+
+
+def _gathered_keys_example(rng: np.random.Generator, n: int) -> tuple:
+    values = rng.normal(size=n).astype(np.float32)
+    values[rng.random(n) < 0.3] = values[0]  # ties
+    values[rng.random(n) < 0.05] = -0.0
+    values[rng.random(n) < 0.05] = 0.0
+    values[rng.random(n) < 0.02] = np.inf
+    return values, rng.permutation(n).astype(np.intp)
+
+
+@kernel(reference=_gathered_keys_reference, example=_gathered_keys_example)
+def gathered_keys(values: np.ndarray, order: np.ndarray) -> np.ndarray | None:
+    """Packed keys of ``values[order]`` (see :func:`stable_argsort`); None if a NaN is met.
+
+    Args:
+        values: float32 values.
+        order: intp permutation of ``range(values.size)``.
+
+    Returns:
+        uint64 keys, unsorted: the order-preserving bits of ``values[order[k]]`` in the upper
+        32 bits, ``k`` in the lower 32.
+    """
     n = order.shape[0]
     bits = values.view(np.uint32)
     key = np.empty(n, dtype=np.uint64)
@@ -79,8 +112,18 @@ def _gathered_keys(values, order):
     return key
 
 
-@accel.jit
-def _apply_order(key, order):
+def _apply_order_reference(key: np.ndarray, order: np.ndarray) -> None:
+    key[:] = order[(key & _LOW).astype(np.intp)]
+
+
+def _apply_order_example(rng: np.random.Generator, n: int) -> tuple:
+    key = rng.integers(0, 2**32, n, dtype=np.uint64) << np.uint64(32)
+    key |= rng.permutation(n).astype(np.uint64)
+    return key, rng.permutation(n).astype(np.intp)
+
+
+@kernel(reference=_apply_order_reference, example=_apply_order_example)
+def apply_order(key: np.ndarray, order: np.ndarray) -> None:
     """``key[i] = order[key[i] & 0xFFFFFFFF]`` in place (the sorted keys become the new order)."""
     low = np.uint64(0xFFFFFFFF)
     for i in range(key.shape[0]):
@@ -88,7 +131,7 @@ def _apply_order(key, order):
 
 
 def sorted_keys(values: np.ndarray, order: np.ndarray) -> np.ndarray | None:
-    """The sorted packed keys of ``values[order]``, or None where the compiled path does not apply.
+    """The sorted packed keys of ``values[order]``, or None where the packed keys do not apply.
 
     Key ``k`` holds the order-preserving bits of the k-th smallest value in its upper 32 bits
     and its position in ``order`` in the lower 32 (ties in the order of ``order``), so
@@ -100,14 +143,12 @@ def sorted_keys(values: np.ndarray, order: np.ndarray) -> np.ndarray | None:
         order: A permutation of ``range(values.size)`` (intp).
 
     Returns:
-        uint64 keys, ascending; None without the kernels, for other dtypes, with a NaN, or
-        outside 2 <= n < 2**32.
+        uint64 keys, ascending; None for other dtypes, with a NaN, or outside 2 <= n < 2**32.
     """
     a = np.asarray(values)
     n = a.shape[0] if a.ndim == 1 else -1
     if not (
-        accel.enabled
-        and a.dtype == np.float32
+        a.dtype == np.float32
         and a.flags.c_contiguous
         and order.dtype == np.intp
         and np.dtype(np.intp).itemsize == 8
@@ -115,7 +156,7 @@ def sorted_keys(values: np.ndarray, order: np.ndarray) -> np.ndarray | None:
         and order.shape[0] == n
     ):
         return None
-    key = _gathered_keys(a, order)
+    key = gathered_keys(a, order)
     if key is not None:
         key.sort()
     return key
@@ -133,12 +174,7 @@ def reorder(values: np.ndarray, order: np.ndarray) -> np.ndarray:
     """
     key = sorted_keys(values, order)
     if key is not None:
-        _apply_order(key, order)
+        apply_order(key, order)
         return key.view(np.intp)
     a = np.asarray(values)
     return order[stable_argsort(a[order])]
-
-
-@accel.warmup
-def _warm_up() -> None:
-    reorder(np.array([2.0, 1.0, 3.0], dtype=np.float32), np.arange(3, dtype=np.intp))
