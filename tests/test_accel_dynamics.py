@@ -1,8 +1,8 @@
-"""The compiled household-dynamics kernels (sim.accel) against the numpy reference, bit for bit.
+"""The compiled household-dynamics kernels (sim.kernels) against the numpy reference, bit for bit.
 
 Each accelerated function of ``sim.randomness``, ``sim.dynamics`` and ``sim.households`` runs
-twice on copies of the same households, once with ``accel.disabled()`` (numpy, the reference)
-and once with ``accel.forced()`` (the kernels); every returned array and every household array
+twice on copies of the same households, once with ``kernels.disabled()`` (numpy, the reference)
+and once with ``kernels.forced()`` (the kernels); every returned array and every household array
 must be equal in its bytes (not only in value: the sign of a zero and the NaN payload too).
 Whole scenarios are compared the same way, with the monthly recording kept on the numpy side
 (its compiled version sums in another order and is tested in tests/test_accel.py).
@@ -16,12 +16,13 @@ import numpy as np
 import pytest
 
 import sim
-from sim import accel, dynamics
+from sim import dynamics, kernels
 from sim import households as hhmod
+from sim.dynamics.elementwise import fmax, fmin
 from sim.households import Households
 from sim.randomness import binomial_from_uniform
 
-pytestmark = pytest.mark.skipif(not accel.AVAILABLE, reason="numba not installed")
+pytestmark = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba not installed")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -47,9 +48,9 @@ def _same_households(a: Households, b: Households) -> None:
 def _both_ways(func, hh: Households):
     """Run ``func`` on copies of ``hh`` with numpy and with the kernels; compare everything."""
     ref, fast = _copy(hh), _copy(hh)
-    with accel.disabled():
+    with kernels.disabled():
         out_ref = func(ref)
-    with accel.forced():
+    with kernels.forced():
         out_fast = func(fast)
     if isinstance(out_ref, tuple):
         for x, y in zip(out_ref, out_fast, strict=True):
@@ -109,9 +110,9 @@ def test_binomial_scalar_p_identical(seed):
     u = rng.random(n)
     u[: n // 4] = 0.0  # u = 0 never reaches past P(X = 0)
     for p in (0.0, 1.0, 1e-300, 1e-9, 1 / 108, 1 / 7, 0.5, 0.999, 1 - 1e-12, -0.5, 1.5, np.nan):
-        with accel.disabled():
+        with kernels.disabled():
             ref = binomial_from_uniform(trials, p, u)
-        with accel.forced():
+        with kernels.forced():
             fast = binomial_from_uniform(trials, p, u)
         _same_bits(ref, fast, f"p={p}")
 
@@ -128,9 +129,9 @@ def test_binomial_array_p_identical(seed):
     p[rng.random(n) < 0.05] = np.nan
     p[:5] = (-1.0, 2.0, 1e-300, 1 - 1e-16, 0.5)
     for pp in (p, p.astype(np.float32), np.float32(0.3), np.array(0.2), p[:1]):
-        with accel.disabled():
+        with kernels.disabled():
             ref = binomial_from_uniform(trials, pp, u)
-        with accel.forced():
+        with kernels.forced():
             fast = binomial_from_uniform(trials, pp, u)
         _same_bits(ref, fast)
 
@@ -139,9 +140,9 @@ def test_binomial_empty_and_all_zero_trials():
     for trials in (np.zeros(0, dtype=np.int8), np.zeros(50, dtype=np.int8)):
         u = np.linspace(0, 0.999, trials.size)
         for p in (0.3, 1.0, np.full(trials.size, 0.3)):
-            with accel.disabled():
+            with kernels.disabled():
                 ref = binomial_from_uniform(trials, p, u)
-            with accel.forced():
+            with kernels.forced():
                 fast = binomial_from_uniform(trials, p, u)
             _same_bits(ref, fast)
 
@@ -149,9 +150,9 @@ def test_binomial_empty_and_all_zero_trials():
 def test_streams_binomial_identical(model):
     hh = model.households
     for p in (0.01, dynamics.enrolment_probability(model.config, hh)):
-        with accel.disabled():
+        with kernels.disabled():
             ref = model.streams.binomial("test.binomial", 3, hh.n_school, p)
-        with accel.forced():
+        with kernels.forced():
             fast = model.streams.binomial("test.binomial", 3, hh.n_school, p)
         _same_bits(ref, fast)
 
@@ -234,9 +235,9 @@ def test_latent_quantile_identical(model):
     ):
         urban = rng.random(latent.size) < 0.5
         for area in (urban, np.ones_like(urban), np.zeros_like(urban)):
-            with accel.disabled():
+            with kernels.disabled():
                 ref = hhmod.latent_log_quantile(sc, area, latent)
-            with accel.forced():
+            with kernels.forced():
                 fast = hhmod.latent_log_quantile(sc, area, latent)
             _same_bits(ref, fast)
 
@@ -270,11 +271,11 @@ def test_min_max_helpers_follow_numpy():
     pay2 = np.array([0x7FC00002], dtype=np.uint32).view(np.float32)[0]
     values = np.array([-0.0, 0.0, 1.0, -1.0, np.inf, -np.inf, pay1, pay2], dtype=np.float32)
     a, b = (x.ravel() for x in np.meshgrid(values, values, indexing="ij"))
-    with accel.forced():
-        fmax = np.array([dynamics._fmax(x, y) for x, y in zip(a, b, strict=True)], np.float32)
-        fmin = np.array([dynamics._fmin(x, y) for x, y in zip(a, b, strict=True)], np.float32)
-    _same_bits(np.maximum(a, b), fmax, "maximum")
-    _same_bits(np.minimum(a, b), fmin, "minimum")
+    with kernels.forced():
+        most = np.array([fmax(x, y) for x, y in zip(a, b, strict=True)], np.float32)
+        least = np.array([fmin(x, y) for x, y in zip(a, b, strict=True)], np.float32)
+    _same_bits(np.maximum(a, b), most, "maximum")
+    _same_bits(np.minimum(a, b), least, "minimum")
 
 
 @pytest.mark.parametrize(
@@ -352,9 +353,9 @@ def test_income_factors_identical(model, overrides):
         ]
     )
     with np.errstate(invalid="ignore", over="ignore"):
-        with accel.disabled():
+        with kernels.disabled():
             ref = dynamics.asset_income(sc, k)
-        with accel.forced():
+        with kernels.forced():
             fast = dynamics.asset_income(sc, k)
     _same_bits(ref, fast)
     for month in range(1, 13):
@@ -378,7 +379,7 @@ def numpy_recording(monkeypatch):
     if record is not None:
 
         def reference_record(self, *args, **kwargs):
-            with accel.disabled():
+            with kernels.disabled():
                 return record(self, *args, **kwargs)
 
         monkeypatch.setattr(sim.PovertyModel, "_record", reference_record)
@@ -387,9 +388,9 @@ def numpy_recording(monkeypatch):
 @pytest.mark.parametrize("name", ["full_synergy", "no_programs"])
 def test_scenario_identical(name, numpy_recording):
     sc = sim.load_scenario(name, overrides={"population.households": 2_000, "months": 24})
-    with accel.disabled():
+    with kernels.disabled():
         ref = sim.PovertyModel(sc, rng=1).run()
-    with accel.forced():
+    with kernels.forced():
         fast = sim.PovertyModel(sc, rng=1).run()
     _same_households(ref.households, fast.households)
     assert ref.timeseries().equals(fast.timeseries())

@@ -13,7 +13,18 @@ from sim.kernels.registry import REGISTRY, Kernel, kernel, warm_up
 from sim.kernels.switch import AVAILABLE, disabled, enabled, forced, one_thread, threads
 
 #: The modules that register kernels (``warm_up`` imports them before loading the kernels).
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = (
+    "sim.dynamics.assets",
+    "sim.dynamics.budget",
+    "sim.dynamics.consumption",
+    "sim.dynamics.demography",
+    "sim.dynamics.elementwise",
+    "sim.dynamics.health",
+    "sim.dynamics.income",
+    "sim.dynamics.schooling",
+    "sim.dynamics.shocks",
+    "sim.dynamics.spillovers",
+)
 
 __all__ = [
     "AVAILABLE",
