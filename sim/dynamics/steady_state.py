@@ -71,43 +71,7 @@ def back_out_incomes(sc: Scenario, hh: Households, wants_high: np.ndarray) -> No
     low_valid = high_tech_income(sc, k_low) <= r_low * k_low
 
     # high regime: bisection on k >= the self-sustaining steady state
-    k_star = upper_steady_state(sc)
-    high_possible = np.zeros(hh.n, dtype=bool)
-    k_high = np.zeros(hh.n)
-    lab_high = np.zeros(hh.n)
-    if k_star is not None:
-
-        def consumption_at(k: np.ndarray) -> np.ndarray:
-            y_h = high_tech_income(sc, k)
-            lab = (delta * k - sigma * y_h) / iota
-            return (1 - iota) * lab + (1 - sigma) * y_h
-
-        high_possible = net_needed >= consumption_at(np.array([k_star]))[0]
-        lo = np.full(hh.n, k_star)
-        hi = np.full(hh.n, max(k_star * 10, 1e9))
-        while True:  # widen until every target is bracketed
-            short = consumption_at(hi) < net_needed
-            if not short.any() or hi.max() > 1e15:
-                break
-            hi[short] *= 10
-        # 80 halvings. Only households that may use the improved technology (high_possible)
-        # need k_high (it is used nowhere else), and a bracket that has shrunk to adjacent
-        # floats no longer moves: iterate on the open brackets of those households only (the
-        # same arithmetic per household as over all of them)
-        open_ = np.flatnonzero(high_possible)
-        for _ in range(80):
-            lo_o, hi_o = lo[open_], hi[open_]
-            mid = 0.5 * (lo_o + hi_o)
-            below = consumption_at(mid) < net_needed[open_]
-            lo[open_] = np.where(below, mid, lo_o)
-            hi[open_] = np.where(below, hi_o, mid)
-            moved = (mid != lo_o) & (mid != hi_o)
-            open_ = open_[moved]
-            if open_.size == 0:
-                break
-        k_high = 0.5 * (lo + hi)
-        lab_high = (delta * k_high - sigma * high_tech_income(sc, k_high)) / iota
-        high_possible &= high_tech_income(sc, k_high) >= r_low * k_high
+    high_possible, k_high, lab_high = _high_regime(sc, net_needed)
 
     use_high = high_possible & (wants_high | ~low_valid)
     lab_eff = np.where(use_high, lab_high, lab_low)
@@ -125,3 +89,63 @@ def back_out_incomes(sc: Scenario, hh: Households, wants_high: np.ndarray) -> No
     hh.income_assets[:] = asset_income(sc, k.astype(F32))
     hh.income_transfers[:] = transfers
     hh.savings[:] = sc.consumption.buffer_months * hh.consumption
+
+
+def _high_regime(sc: Scenario, net_needed: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Assets and effective labour at the high steady state that yields ``net_needed``.
+
+    Bisection on k at or above the self-sustaining steady state (:func:`upper_steady_state`).
+
+    Args:
+        sc: Scenario (its ``assets`` section).
+        net_needed: Permanent disposable income each household needs (rupiah per month).
+
+    Returns:
+        ``(high_possible, k_high, lab_high)``: whether the improved technology can sustain
+        the household, its assets (rupiah) and its effective labour income (rupiah per month);
+        zeros where there is no self-sustaining steady state.
+    """
+    a = sc.assets
+    iota, sigma, delta, r_low = (
+        a.labour_invest_share,
+        a.reinvest_share,
+        a.depreciation,
+        a.low_return,
+    )
+    n = net_needed.shape[0]
+    k_star = upper_steady_state(sc)
+    if k_star is None:
+        return np.zeros(n, dtype=bool), np.zeros(n), np.zeros(n)
+
+    def consumption_at(k: np.ndarray) -> np.ndarray:
+        y_h = high_tech_income(sc, k)
+        lab = (delta * k - sigma * y_h) / iota
+        return (1 - iota) * lab + (1 - sigma) * y_h
+
+    high_possible = net_needed >= consumption_at(np.array([k_star]))[0]
+    lo = np.full(n, k_star)
+    hi = np.full(n, max(k_star * 10, 1e9))
+    while True:  # widen until every target is bracketed
+        short = consumption_at(hi) < net_needed
+        if not short.any() or hi.max() > 1e15:
+            break
+        hi[short] *= 10
+    # 80 halvings. Only households that may use the improved technology (high_possible)
+    # need k_high (it is used nowhere else), and a bracket that has shrunk to adjacent
+    # floats no longer moves: iterate on the open brackets of those households only (the
+    # same arithmetic per household as over all of them)
+    open_ = np.flatnonzero(high_possible)
+    for _ in range(80):
+        lo_o, hi_o = lo[open_], hi[open_]
+        mid = 0.5 * (lo_o + hi_o)
+        below = consumption_at(mid) < net_needed[open_]
+        lo[open_] = np.where(below, mid, lo_o)
+        hi[open_] = np.where(below, hi_o, mid)
+        moved = (mid != lo_o) & (mid != hi_o)
+        open_ = open_[moved]
+        if open_.size == 0:
+            break
+    k_high = 0.5 * (lo + hi)
+    lab_high = (delta * k_high - sigma * high_tech_income(sc, k_high)) / iota
+    high_possible &= high_tech_income(sc, k_high) >= r_low * k_high
+    return high_possible, k_high, lab_high
