@@ -18,6 +18,7 @@ import pytest
 import sim
 from sim import dynamics, kernels
 from sim import households as hhmod
+from sim.dynamics.demography import _DRAWS, _draw_counts, _probabilities
 from sim.dynamics.elementwise import fmax, fmin
 from sim.households import Households
 from sim.randomness import binomial_from_uniform
@@ -168,6 +169,27 @@ def test_demography_identical(model, edge):
     start = _school_start(sc)
     for month in (2, start, start + 12, 5):
         hh = _both_ways(lambda h, m=month: dynamics.demography(sc, h, model.streams, m), hh)
+
+
+@pytest.mark.parametrize("edge", [False, True])
+def test_demography_draws_are_the_streams_binomials(model, edge):
+    """The demography's int8 counts are ``streams.binomial``'s (numpy's inversion), draw by draw."""
+    sc = model.config
+    hh = _with_edge_cases(model.households, 6) if edge else model.households
+    at_risk = {
+        "young": hh.n_young,
+        "school": hh.n_school,
+        "adult": hh.n_adult,
+        "elderly": hh.n_elderly,
+        "extra": np.maximum(hh.n_adult.astype(np.int16) - 2, 0),
+    }
+    draws = tuple(zip(_DRAWS, _probabilities(sc), strict=True))
+    for month in (2, _school_start(sc)):
+        counts = _draw_counts(sc, hh, model.streams, month, True)
+        with kernels.disabled():
+            for j, ((name, group), p) in enumerate(draws):
+                ref = model.streams.binomial(f"demography.{name}", month, at_risk[group], p)
+                _same_bits(ref.astype(np.int8), counts[j], name)
 
 
 def test_demography_high_rates_identical():

@@ -37,6 +37,21 @@ def _monthly(rate_per_year: float) -> float:
     return 1.0 - (1.0 - rate_per_year) ** (1.0 / 12.0)
 
 
+def _probabilities(sc: Scenario) -> tuple[float, ...]:
+    """The monthly probability of each draw of ``_DRAWS`` (per person at risk)."""
+    d = sc.demography
+    return (
+        1 / 7,  # school age reached: seven years in the group, drawn once a year
+        1 / (9 * 12),
+        _monthly(d.ageing_adult_rate),
+        _monthly(d.births_per_adult),
+        _monthly(d.death_rate_young),
+        _monthly(d.death_rate_adult),
+        _monthly(d.death_rate_elderly),
+        _monthly(d.leave_rate),
+    )
+
+
 def demography(sc: Scenario, hh: Households, streams: Streams, month: int) -> None:
     """Ageing between groups, births, deaths and adults leaving, by binomial draws.
 
@@ -80,18 +95,7 @@ def _draw_counts(
     present): the counts of ``streams.binomial``. The young reaching school age are drawn only
     at the start of the school year (zeros otherwise).
     """
-    d = sc.demography
     n = hh.n
-    probs = (
-        1 / 7,
-        1 / (9 * 12),
-        _monthly(d.ageing_adult_rate),
-        _monthly(d.births_per_adult),
-        _monthly(d.death_rate_young),
-        _monthly(d.death_rate_adult),
-        _monthly(d.death_rate_elderly),
-        _monthly(d.leave_rate),
-    )
     source = {
         "young": (hh.n_young, 0),
         "school": (hh.n_school, 0),
@@ -103,7 +107,7 @@ def _draw_counts(
     a_lo, a_hi = ranges["adult"]
     ranges["extra"] = (max(a_lo - 2, 0), max(a_hi - 2, 0))
     counts = np.zeros((len(_DRAWS), n), dtype=np.int8)
-    for j, ((name, group), p) in enumerate(zip(_DRAWS, probs, strict=True)):
+    for j, ((name, group), p) in enumerate(zip(_DRAWS, _probabilities(sc), strict=True)):
         if j == 0 and not school_start:
             continue
         u = streams.uniform64(f"demography.{name}", month, n)
