@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve()
 
 # Mechanism buckets, in the order of PovertyModel.step. Each entry: (where, name, bucket).
-#   where = "dynamics"  -> sim.model.dynamics.<name> (the sim.dynamics module)
+#   where = "dynamics"  -> sim.model.dynamics.<name> (the sim.dynamics package)
 #           "model"     -> sim.model.<name> (names imported into sim.model)
 #           "metrics"   -> sim.model.metrics.<name> (the sim.measures module)
 #           "sector"    -> method on the model's Sector instance
@@ -68,9 +68,12 @@ WRAPS: list[tuple[str, str, str]] = [
     ("dynamics", "spillover_factor", "income"),
     ("dynamics", "permanent_labour", "income"),
     ("dynamics", "asset_income", "income"),
+    ("dynamics", "earnings", "income"),
     ("model", "government_transfers", "income"),
+    ("dynamics", "budget", "consumption"),
     ("dynamics", "consume_and_save", "consumption"),
     ("dynamics", "demography", "demography"),
+    ("dynamics", "tutoring", "schooling"),
     ("dynamics", "schooling_condition", "schooling"),
     ("dynamics", "schooling", "schooling"),
     ("model", "refresh_registry", "registry"),

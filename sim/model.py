@@ -28,7 +28,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import accel, dynamics
+from sim import dynamics
 from sim.institutions import Sector
 from sim.invariants import check_month
 from sim.kernels import prepare
@@ -59,119 +59,6 @@ COLLECTED = (
     "mean_trust",
 )
 """Timeseries columns also kept in ``model.datacollector`` (Mesa's plot components read it)."""
-
-
-@accel.pjit
-def _earnings(
-    labour_perm, transitory, covariate, sick_months, sick_factor, assets_income_normal, asset_return
-):
-    """This month's labour and asset income before spillovers, and their sum (float32).
-
-    ``labour = labour_perm * transitory * covariate * ill`` (``ill`` is ``sick_factor`` in a
-    month of severe illness, else 1) and ``assets_income = assets_income_normal * covariate *
-    asset_return``, as ``PovertyModel.step`` computes them in numpy (the same float32
-    operations in the same order).
-    """
-    n = labour_perm.shape[0]
-    labour = np.empty(n, dtype=np.float32)
-    assets_income = np.empty(n, dtype=np.float32)
-    earned = np.empty(n, dtype=np.float32)
-    for i in accel.prange(n):
-        cov = covariate[i]
-        ill = sick_factor if sick_months[i] > 0 else np.float32(1.0)
-        lab = labour_perm[i] * transitory[i] * cov * ill
-        ai = assets_income_normal[i] * cov * asset_return[i]
-        labour[i] = lab
-        assets_income[i] = ai
-        earned[i] = lab + ai
-    return labour, assets_income, earned
-
-
-@accel.pjit
-def _budget(
-    labour,
-    assets_income,
-    spill,
-    labour_perm,
-    assets_income_normal,
-    transfers,
-    cash,
-    health_cost,
-    oop_factor,
-    oop_expected,
-    new_assets,
-    new_skill,
-    labour_invest_share,
-    reinvest_share,
-    permanent_labour_share,
-    kept_asset_share,
-    asset_retained,
-    assets,
-    skill,
-    income_labour,
-    income_assets,
-    income_transfers,
-):
-    """Spillovers, investment, disposable and permanent income; assets, skill and incomes.
-
-    The numpy branch of ``PovertyModel.step`` in one pass (float32, same operations, same
-    order). Updates ``assets``, ``skill`` and the three income arrays in place.
-
-    Returns:
-        ``(invest, disposable, permanent)``, rupiah per household per month (float32).
-    """
-    n = labour.shape[0]
-    invest = np.empty(n, dtype=np.float32)
-    disposable = np.empty(n, dtype=np.float32)
-    permanent = np.empty(n, dtype=np.float32)
-    zero = np.float32(0.0)
-    for i in accel.prange(n):
-        lab = labour[i] * spill[i]
-        ai = assets_income[i] * spill[i]
-        inv = labour_invest_share * lab + reinvest_share * ai
-        tr = transfers[i]
-        invest[i] = inv
-        oop = health_cost[i] * oop_factor[i]  # out-of-pocket health spending
-        disposable[i] = lab + ai + tr + cash[i] - inv - oop
-        permanent[i] = (
-            permanent_labour_share * labour_perm[i]
-            + kept_asset_share * assets_income_normal[i]
-            + tr
-            - oop_expected[i]
-        )
-        k = assets[i] * asset_retained + inv
-        if not (k > zero or k != k):  # np.maximum(k, 0): NaN kept; -0.0 and 0 give the 0
-            k = zero
-        assets[i] = k + new_assets[i]
-        skill[i] = skill[i] + new_skill[i]
-        income_labour[i] = lab
-        income_assets[i] = ai
-        income_transfers[i] = tr + cash[i]
-    return invest, disposable, permanent
-
-
-@accel.pjit
-def _tutoring(n_enrolled, n_school, schooling, child_schooling):
-    """``child_schooling += schooling * n_enrolled / n_school`` (0 without school children).
-
-    As numpy computes it: the share in float64 (integer true division), then float32.
-    """
-    for i in accel.prange(n_enrolled.shape[0]):
-        share = np.float32(0.0)
-        if n_school[i] > 0:
-            share = np.float32(np.float64(n_enrolled[i]) / np.float64(n_school[i]))
-        child_schooling[i] = child_schooling[i] + schooling[i] * share
-
-
-@accel.warmup
-def _warm_up() -> None:
-    f = np.ones(3, dtype=np.float32)
-    one = np.float32(1.0)
-    _earnings(f, f, f, np.ones(3, dtype=np.int8), one, f, f)
-    i8 = np.ones(3, dtype=np.int8)
-    _tutoring(i8, i8, f, f.copy())
-    _budget(f, f, f, f, f, f, f, f, f, f, f, f, one, one, one, one, one, f.copy(), f.copy(),
-            f.copy(), f.copy(), f.copy())  # fmt: skip
 
 
 class PovertyModel(mesa.Model):
@@ -240,30 +127,14 @@ class PovertyModel(mesa.Model):
         covariate *= dynamics.harvest_factor(sc, hh, m)  # seasonal, also transitory
         health_cost = dynamics.health_shocks(sc, hh, s, m)
         oop_expected, loss_share = dynamics.expected_health_cost(sc, hh)
-        sick_factor = F32(1 - sc.health.severe_earnings_loss)
 
         # 4. income
         recipients = effects.cash > 0
         labour_perm = dynamics.permanent_labour(sc, hh, m)
         assets_income_normal = dynamics.asset_income(sc, hh.assets)
-        a = sc.assets
-        compiled = accel.enabled
-        if compiled:
-            labour, assets_income, earned = _earnings(
-                labour_perm,
-                transitory,
-                covariate,
-                hh.sick_months,
-                sick_factor,
-                assets_income_normal,
-                effects.asset_return,
-            )
-        else:
-            ill = np.where(hh.sick_months > 0, sick_factor, F32(1))
-            labour = labour_perm * transitory * covariate * ill
-            del ill
-            assets_income = assets_income_normal * covariate * effects.asset_return
-            earned = labour + assets_income
+        labour, assets_income, earned = dynamics.earnings(
+            sc, hh, labour_perm, transitory, covariate, assets_income_normal, effects.asset_return
+        )
         # spillovers scale this month's earnings before spillovers (the multiplier's base)
         spill = dynamics.spillover_factor(
             sc, hh, self.subdistricts, injected, m, recipients, earned=earned
@@ -273,68 +144,33 @@ class PovertyModel(mesa.Model):
         self._gov_background = float((transfers * hh.weight).sum())
 
         # 5. consumption, saving, investment (programme cash is income, not permanent income)
-        if compiled:  # the arithmetic below, in one pass (same float32 operations, same order)
-            invest, disposable, permanent = _budget(
-                labour,
-                assets_income,
-                spill,
-                labour_perm,
-                assets_income_normal,
-                transfers,
-                effects.cash,
-                health_cost,
-                effects.oop_factor,
-                oop_expected,
-                effects.assets,
-                effects.skill,
-                F32(a.labour_invest_share),
-                F32(a.reinvest_share),
-                F32((1 - a.labour_invest_share) * (1 - loss_share)),
-                F32(1 - a.reinvest_share),
-                F32(1 - a.depreciation),
-                hh.assets,
-                hh.skill,
-                hh.income_labour,
-                hh.income_assets,
-                hh.income_transfers,
-            )
-        else:
-            labour = labour * spill
-            assets_income = assets_income * spill
-            invest = F32(a.labour_invest_share) * labour + F32(a.reinvest_share) * assets_income
-            oop = health_cost * effects.oop_factor
-            disposable = labour + assets_income + transfers + effects.cash - invest - oop
-            del oop
-            permanent = (
-                F32((1 - a.labour_invest_share) * (1 - loss_share)) * labour_perm
-                + F32(1 - a.reinvest_share) * assets_income_normal
-                + transfers
-                - oop_expected
-            )
-            hh.assets[:] = (
-                np.maximum(hh.assets * F32(1 - a.depreciation) + invest, 0) + effects.assets
-            )
-            hh.skill += effects.skill
-            hh.income_labour[:] = labour
-            hh.income_assets[:] = assets_income
-            hh.income_transfers[:] = transfers + effects.cash
+        disposable, permanent = dynamics.budget(
+            sc,
+            hh,
+            labour,
+            assets_income,
+            spill,
+            labour_perm,
+            assets_income_normal,
+            transfers,
+            health_cost,
+            oop_expected,
+            loss_share,
+            cash=effects.cash,
+            oop_factor=effects.oop_factor,
+            new_assets=effects.assets,
+            new_skill=effects.skill,
+        )
         # free the month's income temporaries before the passes that follow (the step's memory
         # peak is their sum): only the budget and the programme effects are still needed
         del transitory, covariate, health_cost, oop_expected, recipients, labour_perm
-        del labour, assets_income_normal, assets_income, spill, transfers, invest
+        del labour, assets_income_normal, assets_income, spill, transfers
         dynamics.consume_and_save(sc, hh, permanent, disposable, self.lines)
         del permanent, disposable
 
         # 6-7. demography and schooling (programme conditions and tutoring act here)
         dynamics.demography(sc, hh, s, m)
-        if accel.enabled:
-            _tutoring(hh.n_enrolled, hh.n_school, effects.schooling, hh.child_schooling)
-        else:
-            share_enrolled = np.divide(
-                hh.n_enrolled, hh.n_school, out=np.zeros(hh.n, dtype=F32), where=hh.n_school > 0
-            )
-            hh.child_schooling += effects.schooling * share_enrolled
-            del share_enrolled
+        dynamics.tutoring(hh, effects.schooling)
         conditioned = dynamics.schooling_condition(sc, hh) | effects.conditioned
         dynamics.schooling(sc, hh, s, m, conditioned)
 

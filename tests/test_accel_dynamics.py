@@ -1,8 +1,8 @@
-"""The compiled household-dynamics kernels (sim.accel) against the numpy reference, bit for bit.
+"""The compiled household-dynamics kernels (sim.kernels) against the numpy reference, bit for bit.
 
 Each accelerated function of ``sim.rng``, ``sim.dynamics`` and ``sim.world`` runs
-twice on copies of the same households, once with ``accel.disabled()`` (numpy, the reference)
-and once with ``accel.forced()`` (the kernels); every returned array and every household array
+twice on copies of the same households, once with ``kernels.disabled()`` (numpy, the reference)
+and once with ``kernels.forced()`` (the kernels); every returned array and every household array
 must be equal in its bytes (not only in value: the sign of a zero and the NaN payload too).
 Whole scenarios are compared the same way, with the monthly recording kept on the numpy side
 (its compiled version sums in another order and is tested in tests/test_accel.py).
@@ -16,12 +16,14 @@ import numpy as np
 import pytest
 
 import sim
-from sim import accel, dynamics, kernels
+from sim import dynamics, kernels
+from sim.dynamics.demography import _DRAWS, _draw_counts, _probabilities
+from sim.dynamics.elementwise import fmax, fmin
 from sim.rng.binomial import binomial_from_uniform
 from sim.world import distribution, government, registry
 from sim.world.households import Households
 
-pytestmark = pytest.mark.skipif(not accel.AVAILABLE, reason="numba not installed")
+pytestmark = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba not installed")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -47,9 +49,9 @@ def _same_households(a: Households, b: Households) -> None:
 def _both_ways(func, hh: Households):
     """Run ``func`` on copies of ``hh`` with numpy and with the kernels; compare everything."""
     ref, fast = _copy(hh), _copy(hh)
-    with accel.disabled():
+    with kernels.disabled():
         out_ref = func(ref)
-    with accel.forced():
+    with kernels.forced():
         out_fast = func(fast)
     if isinstance(out_ref, tuple):
         for x, y in zip(out_ref, out_fast, strict=True):
@@ -169,6 +171,27 @@ def test_demography_identical(model, edge):
         hh = _both_ways(lambda h, m=month: dynamics.demography(sc, h, model.streams, m), hh)
 
 
+@pytest.mark.parametrize("edge", [False, True])
+def test_demography_draws_are_the_streams_binomials(model, edge):
+    """The demography's int8 counts are ``streams.binomial``'s (numpy's inversion), draw by draw."""
+    sc = model.config
+    hh = _with_edge_cases(model.households, 6) if edge else model.households
+    at_risk = {
+        "young": hh.n_young,
+        "school": hh.n_school,
+        "adult": hh.n_adult,
+        "elderly": hh.n_elderly,
+        "extra": np.maximum(hh.n_adult.astype(np.int16) - 2, 0),
+    }
+    draws = tuple(zip(_DRAWS, _probabilities(sc), strict=True))
+    for month in (2, _school_start(sc)):
+        counts = _draw_counts(sc, hh, model.streams, month, True)
+        with kernels.disabled():
+            for j, ((name, group), p) in enumerate(draws):
+                ref = model.streams.binomial(f"demography.{name}", month, at_risk[group], p)
+                _same_bits(ref.astype(np.int8), counts[j], name)
+
+
 def test_demography_high_rates_identical():
     sc = sim.load_scenario(
         "no_programs",
@@ -270,11 +293,11 @@ def test_min_max_helpers_follow_numpy():
     pay2 = np.array([0x7FC00002], dtype=np.uint32).view(np.float32)[0]
     values = np.array([-0.0, 0.0, 1.0, -1.0, np.inf, -np.inf, pay1, pay2], dtype=np.float32)
     a, b = (x.ravel() for x in np.meshgrid(values, values, indexing="ij"))
-    with accel.forced():
-        fmax = np.array([dynamics._fmax(x, y) for x, y in zip(a, b, strict=True)], np.float32)
-        fmin = np.array([dynamics._fmin(x, y) for x, y in zip(a, b, strict=True)], np.float32)
-    _same_bits(np.maximum(a, b), fmax, "maximum")
-    _same_bits(np.minimum(a, b), fmin, "minimum")
+    with kernels.forced():
+        most = np.array([fmax(x, y) for x, y in zip(a, b, strict=True)], np.float32)
+        least = np.array([fmin(x, y) for x, y in zip(a, b, strict=True)], np.float32)
+    _same_bits(np.maximum(a, b), most, "maximum")
+    _same_bits(np.minimum(a, b), least, "minimum")
 
 
 @pytest.mark.parametrize(
@@ -352,9 +375,9 @@ def test_income_factors_identical(model, overrides):
         ]
     )
     with np.errstate(invalid="ignore", over="ignore"):
-        with accel.disabled():
+        with kernels.disabled():
             ref = dynamics.asset_income(sc, k)
-        with accel.forced():
+        with kernels.forced():
             fast = dynamics.asset_income(sc, k)
     _same_bits(ref, fast)
     for month in range(1, 13):
@@ -378,7 +401,7 @@ def numpy_recording(monkeypatch):
     if record is not None:
 
         def reference_record(self, *args, **kwargs):
-            with accel.disabled():
+            with kernels.disabled():
                 return record(self, *args, **kwargs)
 
         monkeypatch.setattr(sim.PovertyModel, "_record", reference_record)
@@ -387,9 +410,9 @@ def numpy_recording(monkeypatch):
 @pytest.mark.parametrize("name", ["full_synergy", "no_programs"])
 def test_scenario_identical(name, numpy_recording):
     sc = sim.load_scenario(name, overrides={"population.households": 2_000, "months": 24})
-    with accel.disabled():
+    with kernels.disabled():
         ref = sim.PovertyModel(sc, rng=1).run()
-    with accel.forced():
+    with kernels.forced():
         fast = sim.PovertyModel(sc, rng=1).run()
     _same_households(ref.households, fast.households)
     assert ref.timeseries().equals(fast.timeseries())

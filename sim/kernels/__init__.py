@@ -21,6 +21,16 @@ MODULES: tuple[str, ...] = (
     "sim.world.government",
     "sim.world.registry",
     "sim.measures.record",
+    "sim.dynamics.assets",
+    "sim.dynamics.budget",
+    "sim.dynamics.consumption",
+    "sim.dynamics.demography",
+    "sim.dynamics.elementwise",
+    "sim.dynamics.health",
+    "sim.dynamics.income",
+    "sim.dynamics.schooling",
+    "sim.dynamics.shocks",
+    "sim.dynamics.spillovers",
 )
 
 __all__ = [

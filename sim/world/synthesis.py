@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from sim.dynamics.schooling import enrolment_probability
+from sim.dynamics.steady_state import back_out_incomes
 from sim.rng.streams import Streams
 from sim.scenario import Scenario
 from sim.world.distribution import gb2_ppf, latent_log_quantile, log_consumption_sd
@@ -280,8 +282,6 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
         The starting households, a steady state of the dynamics with shocks, growth and
         demography off.
     """
-    from sim import dynamics  # the steady-state back-out uses the dynamics' own formulas
-
     hh, rank = _draw_households(sc, streams)
     n = hh.n
 
@@ -292,7 +292,7 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     hh.insured[:] = hh.pbi | hh.jkn_contributory
 
     # --- enrolment from its own steady-state probability
-    p_enrol = dynamics.enrolment_probability(sc, hh)
+    p_enrol = enrolment_probability(sc, hh)
     hh.n_enrolled[:] = np.minimum(
         streams.binomial("synth.enrolment", M0, hh.n_school, p_enrol), hh.n_school
     ).astype(np.int8)
@@ -306,5 +306,5 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     wants_high = u_tech < sc.assets.high_tech_share_top * rank**2
     del u_tech, rank, p_enrol
     hh.latent_base[:] = latent_log_quantile(sc, hh.urban, hh.latent_permanent + hh.persistent_shock)
-    dynamics.back_out_incomes(sc, hh, wants_high)
+    back_out_incomes(sc, hh, wants_high)  # the dynamics' own formulas: a steady state
     return hh
