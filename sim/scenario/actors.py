@@ -21,10 +21,14 @@ class Institution(Section):
         json_schema_extra={"unit": "identifier", "source": "scenario file"},
     )
     theme: Theme = Field(
-        ..., json_schema_extra={"unit": "theme", "source": "MODEL.md: the four themes"}
+        ..., json_schema_extra={"unit": "theme", "source": "assumption: the model's four themes"}
     )
     programme: ProgrammeKind = Field(
-        ..., json_schema_extra={"unit": "programme kind", "source": "MODEL.md: programmes"}
+        ...,
+        json_schema_extra={
+            "unit": "programme kind",
+            "source": "assumption: the model's programme kinds",
+        },
     )
     budget: float = param(
         20_000_000.0,
@@ -84,7 +88,10 @@ class Institution(Section):
         le=1,
     )
     zakat_eligible: bool = param(
-        False, "switch", "zakat may go only to its eight eligible groups (asnaf)"
+        False,
+        "switch",
+        "assumption: not unless the roster says so; zakat may go only to its eight eligible "
+        "groups (asnaf)",
     )
     coalition: bool = param(
         True, "switch: joins the coalition when a scenario forms one", "assumption"

@@ -30,14 +30,14 @@ class Pool(Section):
         le=2,
     )
     allocation: Literal["need", "performance", "equal"] = param(
-        "need", "rule", "MODEL.md: by need, by measured performance, or equally"
+        "need", "rule", "assumption: by need (the others: measured performance, equal shares)"
     )
 
 
 class Alliance(Section):
     """Thematic alliances: shared registry within a theme, division of areas, coordination."""
 
-    divide_areas: bool = param(True, "switch", "MODEL.md: alliances divide areas")
+    divide_areas: bool = param(True, "switch", "assumption: alliances divide areas")
     coordination_cost: float = param(
         30_000.0,
         "rupiah per member per month per 1,000 households represented",
@@ -61,7 +61,11 @@ class Alliance(Section):
         ge=0,
         le=20,
     )
-    work_plan: bool = param(False, "switch", "MODEL.md: a clear work plan (roles, indicators)")
+    work_plan: bool = param(
+        False,
+        "switch",
+        "assumption: no agreed work plan (roles, indicators) unless a scenario sets one",
+    )
     work_plan_cut: float = param(
         0.3,
         "share of coordination cost a work plan removes",
@@ -74,8 +78,12 @@ class Alliance(Section):
 class Partnership(Section):
     """Public and private partnership."""
 
-    government: bool = param(False, "switch", "MODEL.md: government partnership")
-    business: bool = param(False, "switch", "MODEL.md: private partnership")
+    government: bool = param(
+        False, "switch", "assumption: off unless a scenario forms a government partnership"
+    )
+    business: bool = param(
+        False, "switch", "assumption: off unless a scenario forms a private partnership"
+    )
     cofunding_share: float = param(
         0.25,
         "government rupiah per rupiah of partners' direct programme spend",
@@ -127,6 +135,14 @@ class Monitoring(Section):
     measurement_noise: float = param(
         0.1, "sd of measured relative cost-effectiveness", "assumption", ge=0, le=2
     )
+    reputation_weight: float = param(
+        0.5,
+        "weight w of an evaluation in the donor-facing reputation: reputation <- "
+        "(1 - w) x reputation + w x transparency x measured performance",
+        "assumption: donors weigh the last evaluation as much as what they believed before",
+        ge=0,
+        le=1,
+    )
 
 
 class Trust(Section):
@@ -152,7 +168,7 @@ class Trust(Section):
     threshold: float = param(
         0.4,
         "members leave the coalition below this trust",
-        "assumption; MODEL.md: coalitions can collapse",
+        "assumption: below it members leave, so coalitions can collapse",
         ge=0,
         le=1,
         range=(0.2, 0.6),
@@ -173,16 +189,31 @@ class Cooperation(Section):
     information: Literal["private", "theme", "coalition", "registry"] = param(
         "private",
         "whose beneficiary lists an institution sees",
-        "MODEL.md: private lists / shared within a theme / coalition-wide / government registry",
+        "assumption: private lists unless a scenario shares them (within a theme, "
+        "coalition-wide, or the government registry)",
     )
     funding: Literal["competitive", "pooled"] = param(
-        "competitive", "regime", "MODEL.md: competitive fundraising or a pooled fund"
+        "competitive", "regime", "assumption: competitive fundraising unless a scenario pools it"
     )
-    alliance_enabled: bool = param(False, "switch", "MODEL.md: thematic alliance")
-    knowledge_enabled: bool = param(False, "switch", "MODEL.md: knowledge exchange")
-    monitoring_enabled: bool = param(False, "switch", "MODEL.md: monitoring and evaluation")
+    alliance_enabled: bool = param(
+        False, "switch", "assumption: off unless a scenario forms a thematic alliance"
+    )
+    knowledge_enabled: bool = param(
+        False, "switch", "assumption: off unless a scenario holds knowledge forums"
+    )
+    monitoring_enabled: bool = param(
+        False, "switch", "assumption: off unless a scenario runs monitoring and evaluation"
+    )
     case_management: bool = param(
-        False, "switch", "MODEL.md: bundles across themes under full synergy"
+        False, "switch", "assumption: off; full synergy bundles programmes across themes"
+    )
+    case_management_priority: float = param(
+        10.0,
+        "log points subtracted from the targeting score of a household that coalition members "
+        "of other themes already serve (lower scores are served first)",
+        "assumption: large enough that such households come first (bundles)",
+        ge=0,
+        le=100,
     )
     pool: Pool = Pool()
     alliance: Alliance = Alliance()

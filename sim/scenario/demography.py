@@ -11,7 +11,7 @@ from sim.scenario.base import Section, param
 class Demography(Section):
     """Ageing, births, deaths and adults leaving to form households outside the panel."""
 
-    enabled: bool = param(True, "switch", "MODEL.md")
+    enabled: bool = param(True, "switch", "assumption: demography is on by default")
     births_per_adult: float = param(
         0.025,
         "per adult (16-64) per year",
@@ -48,7 +48,7 @@ class Demography(Section):
 class Schooling(Section):
     """Enrolment of school-age children (7-15) and accumulation of schooling."""
 
-    enabled: bool = param(True, "switch", "MODEL.md")
+    enabled: bool = param(True, "switch", "assumption: schooling is on by default")
     enrol_intercept: float = param(
         3.2,
         "log-odds at the poverty line",
@@ -94,7 +94,11 @@ class Schooling(Section):
         le=10,
     )
     school_year_calendar_month: int = param(
-        7, "calendar month (1-12)", "the Indonesian school year starts in July", ge=1, le=12
+        7,
+        "calendar month (1-12)",
+        "assumption: the Indonesian school year starts in July",
+        ge=1,
+        le=12,
     )
 
 
@@ -124,7 +128,9 @@ class Seasons(Section):
 class Spillovers(Section):
     """Local general-equilibrium spillovers of money injected into a sub-district."""
 
-    enabled: bool = param(True, "switch", "MODEL.md: on by default")
+    enabled: bool = param(
+        True, "switch", "assumption: on by default, as Egger et al. 2022 find local spillovers"
+    )
     nonrecipient_multiplier: float = param(
         1.5,
         "rupiah of non-recipient earnings per rupiah injected",

@@ -45,7 +45,9 @@ class Registry(Section):
 class Pkh(Section):
     """Program Keluarga Harapan: conditional cash for families with children, elderly."""
 
-    enabled: bool = param(True, "switch", "MODEL.md: runs in every scenario")
+    enabled: bool = param(
+        True, "switch", "assumption: runs in every scenario (already in Susenas consumption)"
+    )
     coverage: float = param(
         0.143,
         "share of households",
@@ -54,25 +56,31 @@ class Pkh(Section):
         le=1,
     )
     benefit_young_child: float = param(
-        250_000.0, "rupiah per month per child 0-6", "PKH index Rp 3.0 M/year", ge=0
+        250_000.0, "rupiah per month per child 0-6", "Kemensos PKH index: Rp 3.0 M/year", ge=0
     )
     benefit_school_child: float = param(
         100_000.0,
         "rupiah per month per child 7-15",
-        "PKH index Rp 0.9 M (SD) and 1.5 M (SMP) per year",
+        "Kemensos PKH index: Rp 0.9 M (SD) and 1.5 M (SMP) per year",
         ge=0,
     )
     benefit_elderly: float = param(
-        200_000.0, "rupiah per month per elderly member", "PKH index Rp 2.4 M/year", ge=0
+        200_000.0, "rupiah per month per elderly member", "Kemensos PKH index: Rp 2.4 M/year", ge=0
     )
-    max_components: int = param(4, "members", "PKH caps benefits at four components", ge=0, le=20)
-    schooling_condition: bool = param(True, "switch", "PKH requires >= 85% school attendance")
+    max_components: int = param(
+        4, "members", "Kemensos PKH rules: at most four components", ge=0, le=20
+    )
+    schooling_condition: bool = param(
+        True, "switch", "Kemensos PKH rules: >= 85% school attendance"
+    )
 
 
 class Bpnt(Section):
     """BPNT / Sembako food assistance."""
 
-    enabled: bool = param(True, "switch", "MODEL.md: runs in every scenario")
+    enabled: bool = param(
+        True, "switch", "assumption: runs in every scenario (already in Susenas consumption)"
+    )
     coverage: float = param(
         0.269, "share of households", "~18.8 M of ~70 M families (Kemensos 2024)", ge=0, le=1
     )
@@ -84,7 +92,9 @@ class Bpnt(Section):
 class PbiJkn(Section):
     """PBI-JKN: health-insurance premiums paid by the state."""
 
-    enabled: bool = param(True, "switch", "MODEL.md: runs in every scenario")
+    enabled: bool = param(
+        True, "switch", "assumption: runs in every scenario (already in Susenas consumption)"
+    )
     coverage: float = param(
         0.344,
         "share of persons",

@@ -11,7 +11,7 @@ from sim.scenario.base import Section, param
 class Shocks(Section):
     """Idiosyncratic and covariate income shocks."""
 
-    enabled: bool = param(True, "switch", "MODEL.md: shocks are on by default")
+    enabled: bool = param(True, "switch", "assumption: shocks are on by default")
     persistent_rho: float = param(
         0.96,
         "monthly autocorrelation",
@@ -23,7 +23,8 @@ class Shocks(Section):
     persistent_sd: float = param(
         0.12,
         "log points per month (innovation sd)",
-        "calibrated to churning: 28% of poor stay poor, 7% of non-poor fall in over 2 years",
+        "calibrated to churning: 28% of poor stay poor, 7% of non-poor fall in over 2 years "
+        "(Dartanto & Nurkholis 2013)",
         ge=0,
         le=1,
         range=(0.08, 0.16),
@@ -67,7 +68,7 @@ class Shocks(Section):
 class Health(Section):
     """Health shocks, out-of-pocket costs, lost earnings and insurance."""
 
-    enabled: bool = param(True, "switch", "MODEL.md")
+    enabled: bool = param(True, "switch", "assumption: health shocks are on by default")
     minor_prob: float = param(
         0.15,
         "per household per month",
@@ -110,7 +111,7 @@ class Health(Section):
     insured_oop_covered: float = param(
         1.0,
         "share of out-of-pocket cost covered by insurance",
-        "MODEL.md: insurance removes the out-of-pocket part",
+        "assumption: insurance removes the out-of-pocket part",
         ge=0,
         le=1,
     )
@@ -156,6 +157,13 @@ class Income(Section):
         "calibrated (sim.calibrate) so the same-season headcount falls as BPS observed",
         ge=-0.5,
         le=0.5,
+    )
+    elderly_earner_weight: float = param(
+        0.3,
+        "earner equivalents of a member aged 65+ (adults count 1)",
+        "assumption: older members earn part of an adult's labour income",
+        ge=0,
+        le=1,
     )
 
 

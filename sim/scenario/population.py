@@ -23,11 +23,11 @@ class Population(Section):
     households_represented: int = param(
         300_000,
         "real households",
-        "assumption: one district-sized area (MODEL.md); ~300k households is a mid-sized kabupaten",
+        "assumption: one district-sized area; ~300k households is a mid-sized kabupaten",
         ge=1,
     )
     subdistricts: int = param(
-        20, "sub-districts (kecamatan)", "assumption (MODEL.md default)", ge=1, le=1000
+        20, "sub-districts (kecamatan)", "assumption: a district of 20 kecamatan", ge=1, le=1000
     )
     urban_subdistricts: int = param(
         11,

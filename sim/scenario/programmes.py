@@ -62,7 +62,10 @@ class Graduation(ProgrammeCommon):
         ge=0,
     )
     support_amount: float = param(
-        250_000.0, "rupiah per household per month", "consumption support in the bundle", ge=0
+        250_000.0,
+        "rupiah per household per month",
+        "assumption: consumption support in the bundle",
+        ge=0,
     )
     support_months: int = param(6, "months", "assumption: first months of the bundle", ge=0, le=120)
     training_skill: float = param(
@@ -85,7 +88,7 @@ class Scholarship(ProgrammeCommon):
     amount_per_child: float = param(
         75_000.0,
         "rupiah per enrolled child per month",
-        "PIP pays Rp 450,000-750,000 a year; NGO scholarships are larger (assumption)",
+        "assumption: NGO scholarships are larger than PIP's Rp 450,000-750,000 a year",
         ge=0,
     )
 
@@ -164,8 +167,8 @@ class Programmes(Section):
     duplicate_effect: float = param(
         0.5,
         "effect of a second enrolment of the same kind relative to the first",
-        "MODEL.md: diminishing returns, not zero; assumption (crowding out of private "
-        "transfers: Cox, Hansen & Jimenez 2004, JPubE 88)",
+        "assumption: diminishing returns, not zero (crowding out of private transfers: Cox, "
+        "Hansen & Jimenez 2004, JPubE 88)",
         ge=0,
         le=1,
         range=(0.0, 1.0),
@@ -174,9 +177,9 @@ class Programmes(Section):
     complementarity: float = param(
         0.2,
         "extra effect per additional theme in a case-managed bundle",
-        "assumption; MODEL.md asks for a range down to zero",
+        "assumption; the range reaches zero (no complementarity)",
         ge=0,
         le=2,
         range=(0.0, 0.5),
-        range_source="MODEL.md: down to zero",
+        range_source="assumption: down to zero",
     )

@@ -29,7 +29,7 @@ class Scenario(Section):
 
     name: str = Field("unnamed", max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: str = ""
-    months: int = param(120, "months", "MODEL.md: default horizon of 10 years", ge=1, le=6000)
+    months: int = param(120, "months", "assumption: a ten-year horizon", ge=1, le=6000)
     population: Population = Population()
     calibration: Calibration = Calibration()
     poverty_line: PovertyLine = PovertyLine()
