@@ -6,7 +6,6 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from sim.scenario.base import ScenarioError
 from sim.scenario.files import (
     deep_merge,
     overrides_to_tree,
@@ -42,10 +41,8 @@ def load_scenario(
     if overrides:
         tree = overrides_to_tree(overrides)
         check_finite(tree, "overrides")
-        try:
-            validate_scenario(data, source)
-        except ScenarioError:
-            raise
+        # the file alone first, so that its own errors name the file without "with overrides"
+        validate_scenario(data, source)
         data = deep_merge(data, tree)
         source = f"{path} with overrides"
     return validate_scenario(data, source)
