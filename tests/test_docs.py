@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.parameters import parameter_table_markdown
+from sim.scenario.reference import parameter_table_markdown
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -12,5 +12,5 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 def test_parameters_md_is_current():
     written = (DOCS / "parameters.md").read_text(encoding="utf-8")
     assert written == parameter_table_markdown(), (
-        "docs/parameters.md is stale: run python -m sim.parameters > docs/parameters.md"
+        "docs/parameters.md is stale: run python -m sim.scenario > docs/parameters.md"
     )

@@ -1,4 +1,6 @@
+import re
 import typing
+from pathlib import Path
 
 import pytest
 
@@ -124,3 +126,62 @@ def test_every_parameter_has_unit_and_source():
 
     walk(sim.Scenario)
     assert not missing, f"parameters without unit or source: {missing}"
+
+
+PUBLICATION = re.compile(
+    # an author (or organisation) and a year: "Egger et al. 2022", "Kraay & McKenzie 2014",
+    # "Cox, Hansen & Jimenez 2004", "Bridgespan 2016", "(Kemensos 2024)"
+    r"[A-Z][A-Za-z'\-]+(?: et al\.| & [A-Z][A-Za-z'\-]+)?,? \(?(?:19|20)\d\d\b"
+)
+OFFICIAL = re.compile(r"\b(?:BPS|Susenas|Kemensos|Kemendes|BPJS|BAZNAS|Perpres \d+/\d{4})\b")
+DOCUMENT = re.compile(r"[\w./-]+\.(?:md|toml|pdf|docx?|xlsx?|csv|txt)\b")
+
+
+def _sources(cls, prefix=""):
+    for name, field in cls.model_fields.items():
+        ann = field.annotation
+        item = typing.get_args(ann)[0] if typing.get_origin(ann) is list else None
+        if isinstance(ann, type) and issubclass(ann, sim.scenario.Section):
+            yield from _sources(ann, f"{prefix}{name}.")
+            continue
+        if isinstance(item, type) and issubclass(item, sim.scenario.Section):
+            yield from _sources(item, f"{prefix}{name}[].")
+        extra = field.json_schema_extra or {}
+        if extra.get("source"):
+            yield prefix + name, extra.get("unit", ""), extra["source"]
+
+
+def test_every_source_names_a_publication_or_says_assumption():
+    root = Path(__file__).resolve().parent.parent
+    bad = []
+    for path, unit, source in _sources(sim.Scenario):
+        missing = [d for d in DOCUMENT.findall(source) if not (root / d).is_file()]
+        if missing:
+            bad.append(f"{path}: cites {missing}, not in the repository")
+        elif unit == "identifier":  # a name chosen in the scenario file
+            continue
+        elif not (
+            source.startswith("assumption")
+            or PUBLICATION.search(source)
+            or OFFICIAL.search(source)
+            or DOCUMENT.search(source)
+        ):
+            bad.append(f"{path}: {source!r}")
+    assert not bad, "sources that name no publication and say no 'assumption':\n" + "\n".join(bad)
+
+
+def test_constants_the_kernels_take_from_the_schema():
+    sc = sim.Scenario()
+    assert sc.income.elderly_earner_weight == 0.3
+    assert sc.cooperation.case_management_priority == 10.0
+    assert sc.cooperation.monitoring.reputation_weight == 0.5
+    # schema only: they are not uncertain parameters (the sensitivity designs stay as they are)
+    uncertain = sim.scenario.uncertain_parameters()
+    for path in (
+        "income.elderly_earner_weight",
+        "cooperation.case_management_priority",
+        "cooperation.monitoring.reputation_weight",
+    ):
+        assert path not in uncertain
+    with pytest.raises(ScenarioError, match=r"income\.elderly_earner_weight"):
+        load_scenario("no_programs", overrides={"income.elderly_earner_weight": 1.5})

@@ -6,7 +6,7 @@ bare schema. A second part lists the values the ``indonesia_2024`` and ``roster_
 set (as loaded by the ``competition`` scenario) where they differ from the schema, and the
 roster of institutions. The generated file is ``docs/parameters.md``::
 
-    python -m sim.parameters > docs/parameters.md
+    python -m sim.scenario > docs/parameters.md
 
 A test (``tests/test_docs.py``) fails when the file is stale.
 """
@@ -23,7 +23,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from sim.scenario import Scenario, load_scenario
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema import Scenario
 
 PRESET_SCENARIO = "competition"
 """The scenario whose values show the presets: it extends roster_2024, which extends
@@ -331,7 +332,7 @@ def parameter_table_markdown() -> str:
     lines = [
         "# Scenario parameters",
         "",
-        "Generated from `sim/scenario.py` by `python -m sim.parameters > docs/parameters.md`;",
+        "Generated from `sim/scenario/` by `python -m sim.scenario > docs/parameters.md`;",
         "do not edit by hand (`tests/test_docs.py` fails when this file is stale).",
         "",
         *_schema_part(),
@@ -346,7 +347,3 @@ def main() -> int:
     """Write the parameter reference to standard output."""
     sys.stdout.write(parameter_table_markdown())
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
