@@ -33,6 +33,7 @@ def permanent_labour(sc: Scenario, hh: Households, month: int) -> np.ndarray:
         hh.wage_base,
         hh.n_adult,
         hh.n_elderly,
+        F32(inc.elderly_earner_weight),
         np.exp(F32(inc.return_to_schooling) * hh.adult_schooling),
         shock_factor(sc, hh),
         hh.skill,
@@ -47,6 +48,7 @@ def _labour_reference(
     wage_base: np.ndarray,
     n_adult: np.ndarray,
     n_elderly: np.ndarray,
+    elderly_weight: np.float32,
     schooling_factor: np.ndarray,
     shock: np.ndarray,
     skill: np.ndarray,
@@ -55,7 +57,7 @@ def _labour_reference(
     out: np.ndarray,
 ) -> None:
     """The float32 product of :func:`permanent_labour` in numpy, left to right."""
-    earners = n_adult.astype(F32) + F32(0.3) * n_elderly  # Households.earners
+    earners = n_adult.astype(F32) + elderly_weight * n_elderly  # Households.earners
     out[:] = (
         wage_base * earners * schooling_factor * shock * (F32(1.0) + return_to_skill * skill)
     ) * growth
@@ -67,6 +69,7 @@ def _labour_example(rng: np.random.Generator, n: int) -> tuple:
         rupiah(rng, n, 1.5e6, zeros=0.0),
         persons(rng, n, 4),
         persons(rng, n, 2, zeros=0.7),
+        F32(0.3),
         np.exp(F32(0.09) * rng.uniform(0, 12, n).astype(F32)),
         factor(rng, n, 0.4),
         np.where(rng.random(n) < 0.1, rng.uniform(0, 3, n), 0).astype(F32),
@@ -81,6 +84,7 @@ def _labour_kernel(
     wage_base: np.ndarray,
     n_adult: np.ndarray,
     n_elderly: np.ndarray,
+    elderly_weight: np.float32,
     schooling_factor: np.ndarray,
     shock: np.ndarray,
     skill: np.ndarray,
@@ -90,7 +94,6 @@ def _labour_kernel(
 ) -> None:
     """The float32 product of :func:`permanent_labour`, left to right (rupiah per month)."""
     one = np.float32(1.0)
-    elderly_weight = np.float32(0.3)
     for i in prange(out.shape[0]):
         earners = np.float32(n_adult[i]) + elderly_weight * np.float32(n_elderly[i])
         v = wage_base[i] * earners

@@ -81,7 +81,7 @@ def back_out_incomes(sc: Scenario, hh: Households, wants_high: np.ndarray) -> No
     labour = lab_eff / (1.0 - loss)
     inc = sc.income
     denom = (
-        hh.earners.astype(np.float64)
+        hh.earners(inc.elderly_earner_weight).astype(np.float64)
         * np.exp(inc.return_to_schooling * hh.adult_schooling.astype(np.float64))
         * (1.0 + inc.return_to_skill * hh.skill.astype(np.float64))
     )

@@ -96,10 +96,13 @@ class Households:
             self.n_young.astype(np.int16) + self.n_school + self.n_adult + self.n_elderly
         ).astype(np.int16)
 
-    @property
-    def earners(self) -> np.ndarray:
-        """Earner equivalents: adults count 1, elderly 0.3 (float32)."""
-        return self.n_adult.astype(np.float32) + np.float32(0.3) * self.n_elderly
+    def earners(self, elderly_weight: float) -> np.ndarray:
+        """Earner equivalents (float32): adults count 1, the elderly ``elderly_weight`` each.
+
+        Args:
+            elderly_weight: ``income.elderly_earner_weight`` of the scenario.
+        """
+        return self.n_adult.astype(np.float32) + np.float32(elderly_weight) * self.n_elderly
 
     @property
     def consumption_pc(self) -> np.ndarray:
