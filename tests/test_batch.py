@@ -16,6 +16,8 @@ import pandas as pd
 import pytest
 
 from sim import batch
+from sim.batch import run as batch_run
+from sim.batch.identity import sinergi_version
 from sim.scenario import ScenarioError, available_scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -447,7 +449,7 @@ def test_default_command_at_quick_size_produces_every_file(tmp_path):
 
 
 def test_a_failed_run_stops_the_batch_keeps_finished_runs_and_resumes(tmp_path, monkeypatch):
-    real = batch.PovertyModel
+    real = batch_run.PovertyModel
     seeds = batch.replicate_seeds(batch.DEFAULT_SEED, 3)
 
     def flaky(scenario, rng):
@@ -455,14 +457,14 @@ def test_a_failed_run_stops_the_batch_keeps_finished_runs_and_resumes(tmp_path, 
             raise FloatingPointError("boom")
         return real(scenario, rng=rng)
 
-    monkeypatch.setattr(batch, "PovertyModel", flaky)
+    monkeypatch.setattr(batch_run, "PovertyModel", flaky)
     with pytest.raises(batch.BatchError, match="boom.*2 of 3 runs are stored.*resume"):
         batch.run_batch(["no_programs"], reps=3, **TINY, workers=1, out=tmp_path, progress=False)
     runs = pd.read_parquet(tmp_path / "runs.parquet")
     assert list(runs["status"]) == ["done", "done", "failed"]
     assert "boom" in runs["error"].iloc[2]
     assert json.loads((tmp_path / "manifest.json").read_text())["status"] == "failed"
-    monkeypatch.setattr(batch, "PovertyModel", real)
+    monkeypatch.setattr(batch_run, "PovertyModel", real)
     batch.run_batch(["no_programs"], reps=3, **TINY, workers=1, out=tmp_path, progress=False)
     res = batch.load_results(tmp_path)
     assert (res.runs["status"] == "done").all() and res.manifest["runs"]["reused"] == 2
@@ -560,7 +562,7 @@ def test_without_uncertain_run_ids_and_manifest_are_unchanged(uncertain, serial,
     args = (["no_programs", str(faster_growth)],)
     plain = batch.plan_batch(*args, reps=2, **TINY)
     assert plain.drawn == {} and all(not r.draws and r.payload is None for r in plain.runs)
-    version = batch._sinergi_version()
+    version = sinergi_version()
     expected = [
         batch.run_id(plain.points[r.point].content_hash, r.replicate, plain.root_seed, version)
         for r in plain.runs

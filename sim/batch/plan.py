@@ -1,0 +1,464 @@
+"""The plan of a batch: scenario points x replicates, resolved before anything runs.
+
+A batch is scenarios x sweep points x replicates. :func:`plan_batch` loads and validates every
+scenario with the overrides and sweep values, gives each replicate its seed and each run its id
+(``sim.batch.identity``) and, with ``uncertain``, draws the uncertain parameters per replicate.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.batch.errors import BatchInputError
+from sim.batch.identity import (
+    draw_parameters,
+    replicate_seeds,
+    run_id,
+    short_hash,
+    sinergi_version,
+)
+from sim.batch.values import compact, positive_int
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    available_scenarios,
+    deep_merge,
+    load_scenario,
+    overrides_to_tree,
+    uncertain_parameters,
+)
+
+DEFAULT_SEED = 20240301
+"""Root seed when none is given (recorded in the manifest either way)."""
+DEFAULT_REPS = 20
+"""Replicates per scenario point when none is given."""
+DEFAULT_REFERENCE = "competition"
+"""Scenario the others are compared with when ``--reference`` is not given (if in the batch)."""
+BASELINE = "no_programs"
+"""Scenario against which value for money is computed, when it is in the batch."""
+QUICK_HOUSEHOLDS, QUICK_MONTHS, QUICK_REPS = 2_000, 24, 3
+"""Sizes of ``--quick`` (explicit flags win over them)."""
+
+_RESERVED = {"run_id", "scenario", "content_hash", "replicate", "seed", "status", "seconds"}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One scenario at one sweep point, fully resolved.
+
+    Attributes:
+        scenario: The scenario's name.
+        sweep: The sweep values of this point, ``((field, value), ...)`` in sweep order.
+        config: The validated scenario (after extends, overrides and the sweep values).
+        content_hash: ``config.content_hash()``.
+        source: The argument that named the scenario (a name or a path).
+    """
+
+    scenario: str
+    sweep: tuple[tuple[str, Any], ...]
+    config: Scenario
+    content_hash: str
+    source: str
+
+    @property
+    def label(self) -> str:
+        """Human-readable name: ``scenario`` or ``scenario (field=value, ...)``."""
+        if not self.sweep:
+            return self.scenario
+        return f"{self.scenario} ({', '.join(f'{k}={v}' for k, v in self.sweep)})"
+
+    @cached_property
+    def payload(self) -> dict[str, Any]:
+        """The scenario as JSON-ready data, shipped to workers."""
+        return self.config.model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of a batch: a point and a replicate.
+
+    Attributes:
+        run_id: Identity of the run (see :func:`sim.batch.identity.run_id`); also its file name.
+        point: Index of the point in ``Plan.points``.
+        replicate: Replicate number, 0-based.
+        seed: The run's seed (the replicate's, the same at every point).
+        draws: With ``uncertain``: the replicate's drawn parameters, ``((path, value), ...)``;
+            else empty.
+        payload: With ``uncertain``: the run's scenario (the point with the draws applied) as
+            JSON data; else None (the point's payload is run).
+        content_hash: With ``uncertain``: that scenario's content hash; else None.
+    """
+
+    run_id: str
+    point: int
+    replicate: int
+    seed: int
+    draws: tuple[tuple[str, Any], ...] = ()
+    payload: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    content_hash: str | None = None
+
+
+@dataclass
+class Plan:
+    """A resolved batch: what to run, before anything runs.
+
+    Attributes:
+        points: Scenario points in order (scenarios as named, then sweep points).
+        runs: One entry per (point, replicate); two points with identical content share run
+            ids (and run files).
+        reps: Replicates per point.
+        root_seed: Root seed of the replicate seeds.
+        reference: Scenario the others are compared with (None when there is only one).
+        reference_note: Why the reference differs from the requested one, or "".
+        sweep_keys: Swept fields, in order.
+        overrides: Overrides applied to every scenario (``--set``, sizes), dotted paths.
+        arguments: The normalised arguments (for the default folder name and the manifest).
+        drawn: With ``uncertain``: the parameters drawn per replicate, dotted path mapped to
+            its range ``(low, high)``; empty otherwise.
+    """
+
+    points: list[Point]
+    runs: list[RunSpec]
+    reps: int
+    root_seed: int
+    reference: str | None
+    reference_note: str
+    sweep_keys: list[str]
+    overrides: dict[str, Any]
+    arguments: dict[str, Any] = field(default_factory=dict)
+    drawn: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether uncertain parameters are drawn per replicate."""
+        return bool(self.arguments.get("uncertain"))
+
+    @property
+    def keys(self) -> list[str]:
+        """Columns that identify a point in tidy tables: ``scenario`` and the swept fields."""
+        return ["scenario", *self.sweep_keys]
+
+    @property
+    def scenario_names(self) -> list[str]:
+        """Scenario names in batch order, without repeats."""
+        return list(dict.fromkeys(p.scenario for p in self.points))
+
+    @property
+    def unique_run_ids(self) -> list[str]:
+        """Run ids in batch order, without repeats."""
+        return list(dict.fromkeys(r.run_id for r in self.runs))
+
+    def default_out(self, base: str | os.PathLike[str] = "results") -> Path:
+        """The default results folder, derived from the arguments that change the runs.
+
+        The replicate count is left out so that asking for more replicates extends the same
+        folder; the reference, workers and scheduler are left out because they do not change
+        any run.
+        """
+        a = self.arguments
+        parts = ["+".join(a["scenarios"]) if a["scenarios"] else "all"]
+        if a.get("quick"):
+            parts.append("quick")
+        if a.get("uncertain"):
+            parts.append("uncertain")
+        if a.get("households"):
+            parts.append(f"hh{a['households']}")
+        if a.get("months"):
+            parts.append(f"m{a['months']}")
+        if self.root_seed != DEFAULT_SEED:
+            parts.append(f"seed{self.root_seed}")
+        for flag in ("set", "sweep"):
+            if a.get(flag):
+                text = "_".join(
+                    f"{k}={','.join(map(compact, v)) if flag == 'sweep' else compact(v)}"
+                    for k, v in a[flag].items()
+                )
+                if len(text) > 60:
+                    text = short_hash(text, 8)
+                parts.append(f"{flag}-{text}")
+        name = re.sub(r"[^A-Za-z0-9_.=+,\-]", "-", "_".join(parts)).lstrip(".")
+        if len(name) > 100:
+            name = f"{name[:80]}-{short_hash(name, 8)}"
+        return Path(base) / name
+
+
+def plan_batch(
+    scenarios: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    reps: int | None = None,
+    households: int | None = None,
+    months: int | None = None,
+    seed: int | None = None,
+    reference: str | None = None,
+    set: Mapping[str, Any] | None = None,  # noqa: A002 - the command line's --set
+    sweep: Mapping[str, Sequence[Any]] | None = None,
+    quick: bool = False,
+    uncertain: bool = False,
+) -> Plan:
+    """Resolve a batch: scenarios, overrides, sweep points, replicate seeds and run ids.
+
+    Arguments are those of :func:`sim.batch.run_batch`. Nothing is run or written. With
+    ``uncertain``, every uncertain parameter (``sim.scenario.uncertain_parameters``) not fixed
+    by ``--set``, a size flag or ``--sweep`` is drawn per replicate
+    (:func:`sim.batch.identity.draw_parameters`), the same draws at every point; each run's id
+    then hashes the content of its drawn scenario.
+
+    Returns:
+        The :class:`Plan`.
+
+    Raises:
+        BatchInputError: Bad sizes, seeds, overrides, sweeps or reference.
+        ScenarioError: A scenario file is missing or invalid.
+    """
+    names = [str(s) for s in scenarios] if scenarios else available_scenarios()
+    if not names:
+        raise BatchInputError("no scenarios given and none found in scenarios/")
+    reps_n = positive_int(reps, "--reps") or (QUICK_REPS if quick else DEFAULT_REPS)
+    households = positive_int(households, "--households")
+    months = positive_int(months, "--months")
+    root_seed = _root_seed(seed)
+    set_values = dict(set or {})
+    overrides, flags, explicit = _overrides(quick, households, months, set_values)
+    sweep_items = _sweep_items(sweep, explicit, set_values, flags)
+    sweep_keys = [k for k, _ in sweep_items]
+
+    version = sinergi_version()
+    seeds = replicate_seeds(root_seed, reps_n)
+    points = _points(names, overrides, sweep_items, flags)
+    ref, note = _reference(reference, list(dict.fromkeys(p.scenario for p in points)))
+
+    drawn: dict[str, tuple[float, float]] = {}
+    if uncertain:
+        fixed = {*overrides, *sweep_keys}
+        drawn = {k: info["range"] for k, info in uncertain_parameters().items() if k not in fixed}
+        runs = _uncertain_runs(points, seeds, drawn, root_seed, version)
+    else:
+        runs = [
+            RunSpec(run_id(p.content_hash, r, root_seed, version), i, r, seeds[r])
+            for i, p in enumerate(points)
+            for r in range(reps_n)
+        ]
+    arguments = {
+        "scenarios": [Path(n).stem if n.endswith(".toml") else Path(n).name for n in scenarios]
+        if scenarios
+        else [],
+        "reps": reps_n,
+        "households": households,
+        "months": months,
+        "seed": root_seed,
+        "reference": reference,
+        "set": set_values,
+        "sweep": {k: v for k, v in sweep_items},
+        "quick": bool(quick),
+    }
+    if uncertain:  # absent otherwise: batches without it keep their manifest and folder name
+        arguments["uncertain"] = True
+    return Plan(points, runs, reps_n, root_seed, ref, note, sweep_keys, overrides, arguments, drawn)
+
+
+def _root_seed(seed: Any) -> int:
+    """The root seed: :data:`DEFAULT_SEED` when None, else a non-negative integer."""
+    if seed is None:
+        seed = DEFAULT_SEED
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or int(seed) < 0:
+        raise BatchInputError(f"--seed: must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
+def _overrides(
+    quick: bool, households: int | None, months: int | None, set_values: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
+    """Overrides of every scenario: ``--quick``, then size flags, then ``--set``.
+
+    ``--set`` may not contradict a size flag.
+
+    Returns:
+        ``(overrides, flags, explicit)``: dotted path mapped to value; dotted path mapped to
+        the flag that set it; the values of the explicit size flags.
+    """
+    overrides: dict[str, Any] = {}
+    flags: dict[str, str] = {}
+    if quick:
+        overrides.update({"population.households": QUICK_HOUSEHOLDS, "months": QUICK_MONTHS})
+    explicit: dict[str, Any] = {}
+    if households is not None:
+        explicit["population.households"] = households
+        flags["population.households"] = "--households"
+    if months is not None:
+        explicit["months"] = months
+        flags["months"] = "--months"
+    overrides.update(explicit)
+    for key, value in set_values.items():
+        if key in {"name", "description"}:
+            raise BatchInputError(f"--set {key}: a scenario's {key} cannot be overridden")
+        if key in explicit and explicit[key] != value:
+            raise BatchInputError(
+                f"--set {key}={compact(value)} contradicts {flags[key]} {explicit[key]}"
+            )
+        overrides[key] = value
+        flags.setdefault(key, "--set")
+    return overrides, flags, explicit
+
+
+def _sweep_items(
+    sweep: Mapping[str, Sequence[Any]] | None,
+    explicit: Mapping[str, Any],
+    set_values: Mapping[str, Any],
+    flags: dict[str, str],
+) -> list[tuple[str, list[Any]]]:
+    """The swept fields and their values, checked; records ``--sweep`` in ``flags``."""
+    sweep_items: list[tuple[str, list[Any]]] = []
+    for key, values in dict(sweep or {}).items():
+        values = list(values) if not isinstance(values, (str, bytes)) else [values]
+        if not values:
+            raise BatchInputError(f"--sweep {key}: needs at least one value")
+        if key in {"name", "description"} or key in _RESERVED:
+            raise BatchInputError(f"--sweep {key}: this field cannot be swept")
+        if key in explicit or key in set_values:
+            raise BatchInputError(f"--sweep {key}: the field is also fixed by {flags[key]}")
+        flags[key] = "--sweep"
+        sweep_items.append((key, values))
+    return sweep_items
+
+
+def _points(
+    names: Sequence[str],
+    overrides: Mapping[str, Any],
+    sweep_items: Sequence[tuple[str, list[Any]]],
+    flags: Mapping[str, str],
+) -> list[Point]:
+    """Every scenario at every sweep point, loaded and validated (a repeated name once)."""
+    sweep_keys = [k for k, _ in sweep_items]
+    points: list[Point] = []
+    seen: dict[str, str] = {}
+    for name in names:
+        base = load_scenario(name)  # errors in the file itself, before any override
+        if base.name in seen:
+            if seen[base.name] == base.content_hash():
+                continue  # the same scenario named twice
+            raise BatchInputError(
+                f"two different scenarios are named {base.name!r} ({seen[base.name]} and {name})"
+            )
+        seen[base.name] = base.content_hash()
+        for combo in itertools.product(*(values for _, values in sweep_items)):
+            point_over = {**overrides, **dict(zip(sweep_keys, combo, strict=True))}
+            try:
+                sc = load_scenario(name, overrides=point_over) if point_over else base
+            except ScenarioError as exc:
+                raise _override_error(name, point_over, flags, exc) from None
+            points.append(
+                Point(
+                    sc.name, tuple(zip(sweep_keys, combo, strict=True)), sc, sc.content_hash(), name
+                )
+            )
+    return points
+
+
+def _override_error(
+    name: str, overrides: Mapping[str, Any], flags: Mapping[str, str], exc: ScenarioError
+) -> BatchInputError:
+    """Name the flag behind an override that a scenario rejects."""
+    for key, value in overrides.items():
+        try:
+            load_scenario(name, overrides={key: value})
+        except ScenarioError as single:
+            detail = str(single).split(": ", 1)[-1]
+            flag = flags.get(key, "--set")
+            given = f"{key}={compact(value)}" if flag in ("--set", "--sweep") else str(value)
+            return BatchInputError(f"{flag} {given}: {detail} (scenario {name})")
+    return BatchInputError(str(exc))
+
+
+def _reference(reference: str | None, scenario_names: Sequence[str]) -> tuple[str | None, str]:
+    """The scenario the others are compared with, and a note when it is not the one asked for.
+
+    Raises:
+        BatchInputError: When ``reference`` is given and not in the batch.
+    """
+    note = ""
+    if reference is not None:
+        if reference not in scenario_names:
+            known = ", ".join(scenario_names)
+            raise BatchInputError(
+                f"--reference {reference}: not in this batch (scenarios: {known})"
+            )
+        ref: str | None = reference
+    elif DEFAULT_REFERENCE in scenario_names:
+        ref = DEFAULT_REFERENCE
+    else:
+        ref = scenario_names[0]
+        note = (
+            f"reference {DEFAULT_REFERENCE} is not in this batch; comparing with {ref} "
+            "(the first scenario named)"
+        )
+    if len(scenario_names) == 1:
+        note = f"{note}; " if note else ""
+        note += f"only one scenario ({ref}): no comparisons"
+    return ref, note
+
+
+def _uncertain_runs(
+    points: Sequence[Point],
+    seeds: Sequence[int],
+    drawn: Mapping[str, tuple[float, float]],
+    root_seed: int,
+    version: str,
+) -> list[RunSpec]:
+    """The runs of an ``uncertain`` batch: each point with each replicate's drawn parameters.
+
+    Raises:
+        BatchInputError: When a point with a replicate's draws is not a valid scenario.
+    """
+    draws = [draw_parameters(seed, drawn) for seed in seeds]
+    runs = []
+    for i, p in enumerate(points):
+        for r in range(len(seeds)):
+            data = deep_merge(p.payload, overrides_to_tree(dict(draws[r])))
+            try:
+                sc = Scenario.model_validate(data)
+            except ValueError as exc:
+                raise BatchInputError(
+                    f"--uncertain: scenario {p.label}, replicate {r}: the drawn parameters "
+                    f"are invalid ({' '.join(str(exc).split())})"
+                ) from None
+            h = sc.content_hash()
+            payload = sc.model_dump(mode="json")
+            runs.append(
+                RunSpec(run_id(h, r, root_seed, version), i, r, seeds[r], draws[r], payload, h)
+            )
+    return runs
+
+
+def show(plan: Plan) -> str:
+    """Each resolved scenario point as TOML, preceded by a comment line naming it.
+
+    Args:
+        plan: The plan.
+
+    Returns:
+        Text to print.
+    """
+    import tomli_w
+
+    chunks = []
+    for p in plan.points:
+        head = (
+            f"# scenario {p.label}: content hash {p.content_hash}, {plan.reps} replicates, "
+            f"from {p.source}"
+        )
+        try:
+            body = tomli_w.dumps(p.payload)
+        except (TypeError, ValueError):  # a value TOML cannot hold (None): fall back to JSON
+            body = json.dumps(p.payload, indent=2)
+        chunks.append(f"{head}\n{body}")
+    return "\n".join(chunks)
