@@ -19,7 +19,6 @@ says that no sensitivity analysis was run.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from sim.report.contents import vfm_points
 from sim.report.folder import ReportData
 from sim.report.numbers import fmt_number
 from sim.report.text import t, words
+from sim.scenario import uncertain_parameters
 
 ROOT = Path(__file__).resolve().parents[2]
 """The project's root (where ``docs/`` is, in a source checkout)."""
@@ -65,16 +65,19 @@ class MorrisRanking:
     command: str | None
     table: pd.DataFrame
 
+    def outcome(self, wanted: str) -> str:
+        """``wanted`` if the file ranks that outcome, else the file's first outcome."""
+        outcomes = self.table["outcome"].astype(str)
+        return wanted if wanted in set(outcomes) else str(outcomes.iloc[0])
+
     def ranked(self, outcome: str, top: int = TOP) -> list[tuple[str, float]]:
         """The ``top`` parameters of ``outcome`` by ``mu_star``, with mu* relative to the first.
 
-        Parameters without effect (mu* zero or missing) are left out. An outcome not in the
-        file falls back to the file's first outcome.
+        Parameters without effect (mu* zero or missing) are left out; an outcome the file
+        does not rank falls back to its first (:meth:`outcome`).
         """
         table = self.table
-        if outcome not in set(table["outcome"]):
-            outcome = str(table["outcome"].iloc[0])
-        rows = table[table["outcome"] == outcome]
+        rows = table[table["outcome"].astype(str) == self.outcome(outcome)]
         mu = pd.to_numeric(rows["mu_star"], errors="coerce")
         rows = rows.assign(mu_star=mu)[mu > 0].sort_values(
             "mu_star", ascending=False, kind="stable"
@@ -161,8 +164,6 @@ def _values_text(values: dict[str, Any], lang: str) -> str:
 
 
 def _units() -> dict[str, str]:
-    from sim.scenario import uncertain_parameters
-
     return {k: str(v.get("unit") or "") for k, v in uncertain_parameters().items()}
 
 
@@ -202,10 +203,8 @@ def assumption_lines(
 
 def assumptions_intro(data: ReportData, ranking: MorrisRanking, lang: str) -> str:
     """The paragraph naming the outcome, the results read and the command that wrote them."""
-    outcome = report_outcome(data)
+    outcome = ranking.outcome(report_outcome(data))
     outcomes: dict[str, str] = words(lang).get("outcomes", {})
-    if outcome not in set(ranking.table["outcome"]):
-        outcome = str(ranking.table["outcome"].iloc[0])
     command = (
         t("produced_by", lang, command=ranking.command)
         if ranking.command
@@ -218,8 +217,3 @@ def assumptions_intro(data: ReportData, ranking: MorrisRanking, lang: str) -> st
         command=command,
     )
     return t("assumptions_intro", lang, outcome=outcomes.get(outcome, outcome), source=source)
-
-
-def top_parameters(ranking: MorrisRanking, outcome: str, top: int = TOP) -> Sequence[str]:
-    """The dotted paths of the ``top`` parameters of ``outcome``, in mu* order."""
-    return [p for p, _ in ranking.ranked(outcome, top)]

@@ -9,10 +9,21 @@ from typing import Any
 
 import pandas as pd
 
-from sim.report import sections
 from sim.report.document import Document
 from sim.report.figures import write_figures
 from sim.report.folder import ReportData, read_folder
+from sim.report.sections import (
+    add_assumptions,
+    add_batch,
+    add_citation,
+    add_difference_table,
+    add_figures,
+    add_final_table,
+    add_findings,
+    add_headline,
+    add_money_table,
+    add_value_for_money_table,
+)
 from sim.report.sentences import ci_covers
 from sim.report.text import check_lang, t
 
@@ -36,16 +47,16 @@ def build_report(
     doc = Document()
     title = t("title", lang, name=data.folder.name)
     doc.h(1, title)
-    sections.findings(doc, data, lang, covers)
-    sections.headline(doc, data, lang)
-    sections.about_batch(doc, data, lang)
-    sections.final_table(doc, data, lang, covers)
-    sections.difference_table(doc, data, lang, covers)
-    sections.value_for_money_table(doc, data, lang, covers)
-    sections.money_table(doc, data, lang)
-    sections.figures(doc, drawn, lang)
-    sections.assumptions(doc, data, lang)
-    sections.cite(doc, data, lang)
+    add_findings(doc, data, lang, covers)
+    add_headline(doc, data, lang)
+    add_batch(doc, data, lang)
+    add_final_table(doc, data, lang, covers)
+    add_difference_table(doc, data, lang, covers)
+    add_value_for_money_table(doc, data, lang, covers)
+    add_money_table(doc, data, lang)
+    add_figures(doc, drawn, lang)
+    add_assumptions(doc, data, lang)
+    add_citation(doc, data, lang)
     return doc.markdown(), doc.html(data.folder, title, lang)
 
 

@@ -32,7 +32,7 @@ from sim.report.sentences import difference_sentence
 from sim.report.text import caption, t
 
 
-def findings(doc: Document, data: ReportData, lang: str, covers: str) -> None:
+def add_findings(doc: Document, data: ReportData, lang: str, covers: str) -> None:
     """Key findings: a sentence per point and metric (P1, P0, Watts) against the reference."""
     doc.h(2, t("h_findings", lang))
     sentences = []
@@ -59,12 +59,12 @@ def findings(doc: Document, data: ReportData, lang: str, covers: str) -> None:
     doc.p(t("ci_note", lang, covers=covers) + " " + t("points_note", lang))
 
 
-def headline(doc: Document, data: ReportData, lang: str) -> None:
+def add_headline(doc: Document, data: ReportData, lang: str) -> None:
     """The headline: points ranked by value for money, or by final P1 without the baseline."""
     doc.h(2, t("h_headline", lang))
     ranked = ranking(data)
     if not ranked:
-        _headline_by_poverty(doc, data, lang)
+        _add_headline_by_poverty(doc, data, lang)
         return
     doc.p(t("headline_intro", lang, base=data.baseline))
     top = ranked[0][4]
@@ -106,7 +106,7 @@ def headline(doc: Document, data: ReportData, lang: str) -> None:
     doc.table([t(k, lang) for k in [*header, "col_final_p0"]], rows, "rlrrrrr")
 
 
-def _headline_by_poverty(doc: Document, data: ReportData, lang: str) -> None:
+def _add_headline_by_poverty(doc: Document, data: ReportData, lang: str) -> None:
     doc.p(t("headline_none", lang, base=data.baseline))
     order = []
     for p in data.points():
@@ -127,7 +127,7 @@ def _headline_by_poverty(doc: Document, data: ReportData, lang: str) -> None:
     )
 
 
-def about_batch(doc: Document, data: ReportData, lang: str) -> None:
+def add_batch(doc: Document, data: ReportData, lang: str) -> None:
     """The command, seed, size, reference and version of the batch."""
     manifest = data.manifest
     doc.h(2, t("h_batch", lang))
@@ -145,7 +145,7 @@ def about_batch(doc: Document, data: ReportData, lang: str) -> None:
     )
 
 
-def final_table(doc: Document, data: ReportData, lang: str, covers: str) -> None:
+def add_final_table(doc: Document, data: ReportData, lang: str, covers: str) -> None:
     """Poverty at the final month: mean [95% CI] of each ``HEADLINE`` metric, x 100."""
     doc.h(2, t("h_final", lang))
     doc.p(t("final_intro", lang) + f" {t('ci_short', lang)}: {covers}.")
@@ -167,7 +167,7 @@ def final_table(doc: Document, data: ReportData, lang: str, covers: str) -> None
     )
 
 
-def difference_table(doc: Document, data: ReportData, lang: str, covers: str) -> None:
+def add_difference_table(doc: Document, data: ReportData, lang: str, covers: str) -> None:
     """Paired differences from the reference with Holm-adjusted p-values (if compared)."""
     summary = data.summary
     if summary.empty or not (summary["reference"] != "").any():
@@ -197,7 +197,7 @@ def difference_table(doc: Document, data: ReportData, lang: str, covers: str) ->
     doc.table(header, rows, "l" + "rr" * len(DIFFERENCE_METRICS))
 
 
-def value_for_money_table(doc: Document, data: ReportData, lang: str, covers: str) -> None:
+def add_value_for_money_table(doc: Document, data: ReportData, lang: str, covers: str) -> None:
     """Extra persons out, P1 and Watts closed and money spent against the baseline."""
     points = vfm_points(data)
     if not points:
@@ -229,7 +229,7 @@ def value_for_money_table(doc: Document, data: ReportData, lang: str, covers: st
     )
 
 
-def money_table(doc: Document, data: ReportData, lang: str) -> None:
+def add_money_table(doc: Document, data: ReportData, lang: str) -> None:
     """Where the money went: rupiah per spending category and in total, per point."""
     spend = spending(data)
     if not spend:
@@ -248,7 +248,7 @@ def money_table(doc: Document, data: ReportData, lang: str) -> None:
     )
 
 
-def figures(doc: Document, drawn: Mapping[str, Path], lang: str) -> None:
+def add_figures(doc: Document, drawn: Mapping[str, Path], lang: str) -> None:
     """The figures drawn, with captions, in ``FIGURES`` order."""
     doc.h(2, t("h_figures", lang))
     for stem, _ in FIGURES:
@@ -259,7 +259,7 @@ def figures(doc: Document, drawn: Mapping[str, Path], lang: str) -> None:
     doc.p(t("lorenz_note", lang))
 
 
-def assumptions(doc: Document, data: ReportData, lang: str) -> None:
+def add_assumptions(doc: Document, data: ReportData, lang: str) -> None:
     """The parameters that matter most by the Morris ranking found, or that none was run."""
     doc.h(2, t("h_assumptions", lang))
     found = find_morris(data.folder)
@@ -272,7 +272,7 @@ def assumptions(doc: Document, data: ReportData, lang: str) -> None:
         doc.ol(lines)
 
 
-def cite(doc: Document, data: ReportData, lang: str) -> None:
+def add_citation(doc: Document, data: ReportData, lang: str) -> None:
     """How to cite: version, commit, date, seed, replicates, scenario hashes and command."""
     manifest = data.manifest
     git = manifest.get("git") or {}
