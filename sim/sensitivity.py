@@ -12,6 +12,7 @@ Each writes a CSV, a markdown table and a PNG into ``DIR``; the methods are in
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,6 +75,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             df = run(size, a.households, a.months, a.seed, names, workers=a.workers,
                      progress=a.progress)  # fmt: skip
             paths = write_ranked(df, a.out, kind, value, conf)
+            # the report names the command that wrote a ranking (sim.report.assumptions)
+            command = a.out / f"{kind}_command.txt"
+            words = list(sys.argv[1:] if argv is None else argv)
+            command.write_text(shlex.join(["python", "-m", "sim.sensitivity", *words]) + "\n")
+            paths.append(command)
         else:
             scen = tuple(a.scenarios.split(","))
             df = cooperation_map(a.x, a.y, a.grid, a.seeds, a.households, a.months, a.seed, scen)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import sim
 from sim import report
+from sim.report import assumptions, text
 
 SCENARIOS = ["no_programs", "competition", "full_synergy"]
 
@@ -140,3 +144,165 @@ def test_scenario_colours_are_consistent_and_colour_blind_safe() -> None:
     b = report.scenario_colours(["no_programs", "competition", "full_synergy"])
     assert a == b
     assert set(a.values()) <= set(report.OKABE_ITO)
+
+
+# --------------------------------------------------------------------------------------------
+# Words as data
+# --------------------------------------------------------------------------------------------
+
+
+def _flat(table: dict, prefix: str = "") -> dict[str, str]:
+    out = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out |= _flat(value, f"{prefix}{key}.")
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def test_every_language_has_the_same_keys_and_placeholders() -> None:
+    en = _flat(text.words("en"))
+    for lang in text.LANGS:
+        words = _flat(text.words(lang))
+        assert set(words) == set(en), lang
+        for key, value in words.items():
+            assert isinstance(value, str) and value, (lang, key)
+            assert text.placeholders(value) == text.placeholders(en[key]), (lang, key)
+
+
+def test_every_uncertain_parameter_and_outcome_has_a_name() -> None:
+    from sim.analysis import sensitivity
+    from sim.scenario import uncertain_parameters
+
+    for lang in text.LANGS:
+        words = text.words(lang)
+        assert set(uncertain_parameters()) | set(sensitivity.INSTITUTION_FACTORS) <= set(
+            words["parameters"]
+        ), lang
+        assert set(sensitivity.OUTCOMES) <= set(words["outcomes"]), lang
+
+
+def test_captions_cover_every_figure() -> None:
+    for lang in text.LANGS:
+        assert [text.caption(stem, lang) for stem, _ in report.FIGURES]
+
+
+def test_python_m_sim_report_rewrites_a_folder(folder: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    (copy / "report.md").unlink()
+    r = subprocess.run(
+        [sys.executable, "-m", "sim.report", str(copy), "--lang", "id"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"report: {copy / 'report.md'}" in r.stdout
+    assert "Laporan batch Sinergi" in (copy / "report.md").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Assumptions that matter most: the Morris ranking found
+# --------------------------------------------------------------------------------------------
+
+
+def _section(markdown: str) -> str:
+    match = re.search(
+        r"## (?:Assumptions that matter most|Asumsi yang paling berpengaruh)\n(.*?)\n## ",
+        markdown,
+        flags=re.S,
+    )
+    assert match, "no assumptions section"
+    return match.group(1)
+
+
+def _morris(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["outcome", "parameter", "mu_star"]).assign(
+        mu_star_conf=0.0, mu=0.0, sigma=0.0
+    )
+
+
+def test_ranking_is_read_from_the_batch_folder_in_mu_star_order(
+    folder: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    (copy / "sensitivity").mkdir()
+    # The batch has no_programs, so the report is about P1 closed per rupiah; the file's rows
+    # are deliberately not in mu_star order, and p1_final ranks the parameters differently.
+    _morris(
+        [
+            ("p1_final", "assets.trap_strength", 9.0),
+            ("p1_closed_per_bn", "programmes.complementarity", 0.5),
+            ("p1_closed_per_bn", "assets.trap_strength", 2.0),
+            ("p1_closed_per_bn", "cooperation.trust.speed", 0.0),
+            ("p1_closed_per_bn", "institutions.quality_spread", 1.0),
+            ("p1_closed_per_bn", "donors.elasticity", 4.0),
+        ]
+    ).to_csv(copy / "sensitivity" / "morris.csv", index=False)
+    (copy / "sensitivity" / "morris_command.txt").write_text(
+        "python -m sim.sensitivity morris --trajectories 2 --out x\n"
+    )
+    found = assumptions.find_morris(copy)
+    assert found is not None and not found.published
+    assert found.shown == "sensitivity/morris.csv"
+    assert [p for p, _ in found.ranked("p1_closed_per_bn")] == [
+        "donors.elasticity",
+        "assets.trap_strength",
+        "institutions.quality_spread",
+        "programmes.complementarity",
+    ]
+    assert found.ranked("p1_closed_per_bn")[1][1] == pytest.approx(0.5)
+
+    report.write_report(copy)
+    section = _section((copy / "report.md").read_text(encoding="utf-8"))
+    items = re.findall(r"^\d+\. .*\(`([a-z_.]+)`", section, flags=re.M)
+    assert items == [
+        "donors.elasticity",
+        "assets.trap_strength",
+        "institutions.quality_spread",
+        "programmes.complementarity",
+    ]
+    assert "1. donor elasticity (`donors.elasticity`, elasticity of total giving" in section
+    assert "relative mu* 0.50" in section and "0.30 in every scenario" in section
+    assert "this batch's sensitivity results (`sensitivity/morris.csv`" in section
+    assert "`python -m sim.sensitivity morris --trajectories 2 --out x`" in section
+    assert "poverty gap (P1) closed per rupiah" in section
+    assert "cooperation.trust.speed" not in section  # no effect: not listed
+
+
+def test_published_ranking_is_the_fallback() -> None:
+    root = Path(__file__).resolve().parents[1]
+    published = pd.read_csv(root / "docs" / "sensitivity" / "morris.csv")
+    found = assumptions.find_morris(root / "no" / "such" / "folder")
+    assert found is not None and found.published
+    assert found.shown == "docs/sensitivity/morris.csv"
+    assert found.command and "sim.sensitivity morris" in found.command
+    assert found.command in (root / "docs" / "VALIDATION.md").read_text(encoding="utf-8")
+    for outcome in ("p1_final", "p1_closed_per_bn"):
+        rows = published[published["outcome"] == outcome].sort_values("mu_star", ascending=False)
+        top = [p for p, _ in found.ranked(outcome, top=3)]
+        assert top == list(rows["parameter"].head(3)), outcome
+    assert [p for p, _ in found.ranked("p1_final", top=2)] == [
+        "shocks.persistent_sd",
+        "assets.trap_strength",
+    ]
+
+
+def test_no_sensitivity_results_says_none_was_run(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(assumptions, "PUBLISHED", tmp_path / "nothing")
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    assert assumptions.find_morris(copy) is None
+    report.write_report(copy)
+    section = _section((copy / "report.md").read_text(encoding="utf-8"))
+    assert section.strip().startswith("No sensitivity analysis was run")
+    assert "donors.elasticity" not in section
+    report.write_report(copy, lang="id")
+    section = _section((copy / "report.md").read_text(encoding="utf-8"))
+    assert section.strip().startswith("Tidak ada analisis sensitivitas yang dijalankan")
+    page = (copy / "report.html").read_text(encoding="utf-8")
+    assert "Tidak ada analisis sensitivitas yang dijalankan" in page

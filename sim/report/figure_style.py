@@ -1,0 +1,159 @@
+"""The figures' canvas and style: colour-blind-safe colours, reproducible files, axes.
+
+Figures use Matplotlib's Agg canvas directly (no pyplot, so a notebook's backend is left
+alone). They are written as PNG and SVG with no timestamp or software version in their
+metadata and a fixed SVG hash salt, so the same data give the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim import stats
+from sim.report.numbers import finite, fmt_number
+
+OKABE_ITO = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#000000",
+    "#F0E442",
+)
+"""Okabe & Ito (2008) colour-blind-safe palette; yellow last because it is faint on white."""
+
+PNG_METADATA = {"Software": None}
+"""PNG metadata: no software version, so the figure's bytes depend on the data only."""
+
+SVG_METADATA = {"Date": None, "Creator": None}
+"""SVG metadata: no date and no creator (Matplotlib version)."""
+
+SVG_HASHSALT = "sinergi"
+"""Fixed salt for the ids inside SVG files, so that they do not change between runs."""
+
+SPENDING_COLOURS = ("#08306B", "#2171B5", "#6BAED6", "#BDBDBD", "#737373", "#252525")
+"""Colours of the spending categories: blues for programme money, greys for the rest."""
+
+REACH_RATES = ("coverage_poor", "exclusion_error", "inclusion_error")
+REACH_COUNTS = ("duplicate_enrolments", "duplicate_ngo_gov")
+
+
+def scenario_colours(names: Sequence[str]) -> dict[str, str]:
+    """One Okabe-Ito colour per scenario, assigned by sorted scenario name."""
+    return {n: OKABE_ITO[i % len(OKABE_ITO)] for i, n in enumerate(sorted(set(names)))}
+
+
+def new_figure(width: float, height: float) -> Any:
+    """A Matplotlib figure on an Agg canvas (no pyplot): ``width`` x ``height`` inches, 110 dpi."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=110)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save_figure(fig: Any, path: Path) -> list[Path]:
+    """Write ``fig`` as ``path`` (PNG) and the same name with ``.svg``, reproducibly.
+
+    Args:
+        fig: A Matplotlib figure.
+        path: The PNG path.
+
+    Returns:
+        The PNG and SVG paths.
+    """
+    import matplotlib
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = []
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path"}):
+        for target, fmt, meta in (
+            (path, "png", PNG_METADATA),
+            (path.with_suffix(".svg"), "svg", SVG_METADATA),
+        ):
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            fig.savefig(tmp, format=fmt, metadata=meta)
+            os.replace(tmp, target)
+            out.append(target)
+    return out
+
+
+def style_axes(ax: Any) -> None:
+    """A light grid and no top or right spine."""
+    ax.grid(True, alpha=0.3)
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
+
+
+def number_axis(axis: Any, lang: str, decimals: int | None = None) -> None:
+    """Tick labels with the language's separators and as many decimals as the step needs."""
+    from matplotlib.ticker import Formatter
+
+    class _Locale(Formatter):  # type: ignore[misc]
+        digits = 0 if decimals is None else decimals
+
+        def set_locs(self, locs: Sequence[float]) -> None:
+            super().set_locs(locs)
+            if decimals is None:
+                steps = np.diff(np.sort(np.asarray(locs, dtype=float)))
+                steps = steps[steps > 0]
+                step = float(steps.min()) if steps.size else 1.0
+                self.digits = max(0, min(6, -math.floor(math.log10(step) + 1e-9)))
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return fmt_number(x, self.digits, lang)
+
+    axis.set_major_formatter(_Locale())
+
+
+def mean_bands(ts: pd.DataFrame, keys: Sequence[str], metric: str) -> pd.DataFrame:
+    """Mean and 95% band of ``metric`` per point and month, over replicates (``stats.band``)."""
+    rows = []
+    if ts.empty or metric not in ts:
+        return pd.DataFrame()
+    for point, g in ts.groupby(list(keys), sort=False, dropna=False):
+        point = point if isinstance(point, tuple) else (point,)
+        wide = g.pivot_table(index="replicate", columns="month", values=metric, dropna=False)
+        mean, low, high = stats.band(wide.to_numpy(dtype=np.float64))
+        frame = pd.DataFrame(
+            {"month": wide.columns.to_numpy(), "mean": mean, "low": low, "high": high}
+        )
+        for k, v in zip(keys, point, strict=True):
+            frame[k] = v
+        rows.append(frame)
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def dot_whisker(
+    ax: Any,
+    labels: Sequence[str],
+    scenarios: Sequence[str],
+    means: Sequence[float],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    colours: Mapping[str, str],
+) -> None:
+    """One dot and 95% whisker per point, top to bottom, with a line at zero."""
+    y = np.arange(len(labels))[::-1]
+    for yi, scen, m, lo, hi in zip(y, scenarios, means, lows, highs, strict=True):
+        c = colours[scen]
+        if finite(lo) and finite(hi):
+            ax.errorbar(
+                [m], [yi], xerr=[[m - lo], [hi - m]], fmt="o", color=c, capsize=4, ms=6, lw=1.6
+            )
+        else:
+            ax.plot([m], [yi], "o", color=c, ms=6)
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.axvline(0, color="#555555", lw=0.8)
+    style_axes(ax)

@@ -1,0 +1,55 @@
+"""The report's words: one TOML file per language in ``words/`` (``en.toml``, ``id.toml``).
+
+Each file maps a key to a text with ``{placeholders}``; the ``[captions]`` table holds the
+figure captions by figure and ``[parameters]`` the human names of the uncertain parameters by
+dotted path. Every language has the same keys and the same placeholders (a test checks), so a
+translator edits one file and touches no code.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LANGS = ("en", "id")
+"""Languages of the report: English and Bahasa Indonesia."""
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` itself when it is one of :data:`LANGS`, else a ``ValueError``."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
+    return lang
+
+
+@cache
+def words(lang: str) -> dict[str, Any]:
+    """Every text of ``lang``, read once from ``words/<lang>.toml`` (package data).
+
+    Args:
+        lang: ``"en"`` or ``"id"``.
+
+    Returns:
+        Key to text; the tables ``captions`` and ``parameters`` map to dicts of texts.
+    """
+    path = Path(__file__).with_name("words") / f"{check_lang(lang)}.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def t(key: str, lang: str, **kwargs: Any) -> str:
+    """The text ``key`` in ``lang`` with ``kwargs`` filled in."""
+    text: str = words(lang)[key]
+    return text.format(**kwargs) if kwargs else text
+
+
+def caption(stem: str, lang: str) -> str:
+    """The caption of the figure ``figures/<stem>.png`` in ``lang``."""
+    return str(words(lang)["captions"][stem])
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{names}`` a text expects, e.g. ``{"scen", "value"}``."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
