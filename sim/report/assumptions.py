@@ -130,7 +130,7 @@ def find_morris(folder: str | Path, published: str | Path | None = None) -> Morr
 
 
 def report_outcome(data: ReportData) -> str:
-    """The Morris outcome the report is about: its headline's (``sim.analysis.sensitivity.OUTCOMES``)."""
+    """The Morris outcome the report is about (one of ``sim.analysis.sensitivity.OUTCOMES``)."""
     return "p1_closed_per_bn" if vfm_points(data) else "p1_final"
 
 
