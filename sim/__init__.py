@@ -7,14 +7,14 @@ Public entry points:
   ``.run()``, ``.timeseries()``.
 * ``value_for_money(model, baseline)``: paired comparison with the same-seed baseline.
 * ``run_batch(...)`` / ``load_results(folder)``: scenario batches on disk (``run_scenarios.py``).
-* ``run_trial(program, design=...)``: an in-silico randomised trial (``sim.trial``).
+* ``run_trial(program, design=...)``: an in-silico randomised trial (``sim.analysis.trial``).
 * ``sim.metrics``: FGT, Watts, Gini, Alkire-Foster.
 """
 
+from sim.analysis.trial import run_trial
 from sim.batch import load_results, run_batch
 from sim.model import PovertyModel, value_for_money
 from sim.scenario import Scenario, ScenarioError, load_scenario
-from sim.trial import run_trial
 
 __all__ = [
     "PovertyModel",

@@ -11,8 +11,8 @@ accumulates the three Gini sums (:func:`gini_pass`).
 The figures are the same as the numpy path's (``model._record`` with ``accel.disabled()``) up
 to the order of floating-point additions: numpy sums pairwise, these loops sequentially in
 float64, so the two agree to about 1e-15 relative (``tests/test_accel.py`` holds them to
-1e-12). Sums of person weights are exact in either order (``sim.weightsums``). State the
-recording keeps (``months_out``, last month's poverty) is updated identically.
+1e-12). Sums of person weights are exact in either order (``sim.institutions.weightsums``).
+State the recording keeps (``months_out``, last month's poverty) is updated identically.
 """
 
 from __future__ import annotations

@@ -13,7 +13,14 @@ from sim.kernels.registry import REGISTRY, Kernel, kernel, warm_up
 from sim.kernels.switch import AVAILABLE, disabled, enabled, forced, one_thread, threads
 
 #: The modules that register kernels (``warm_up`` imports them before loading the kernels).
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = (
+    "sim.institutions.state",
+    "sim.institutions.survey",
+    "sim.institutions.targeting",
+    "sim.institutions.delivery",
+    "sim.institutions.funding",
+    "sim.measures.reach",
+)
 
 __all__ = [
     "AVAILABLE",

@@ -1,0 +1,1 @@
+"""Analyses built on runs of the model: trials, sensitivity and attribution, calibration."""

@@ -1,0 +1,1 @@
+"""Measures of the model's month: poverty, inequality, reach, value for money."""
