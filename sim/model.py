@@ -292,7 +292,7 @@ class PovertyModel(mesa.Model):
         self.subdistricts = dynamics.SubdistrictState.empty(scenario)
         self.lines = poverty_lines(scenario, self.households.urban)
         self._gov_background = 0.0
-        self.coalition = Coalition(self)
+        self.coalition = Coalition(self, scenario, self.households, self.lines, self.streams)
         self._gini_order: np.ndarray | None = None
         self._buffers: tuple[np.ndarray, ...] | None = None
         # the Gini's sort runs on a second thread in large runs (GINI_THREAD_HOUSEHOLDS)

@@ -10,8 +10,6 @@ Mesa's ``AgentSet``; every method takes the shared state (``CoalitionState``) ex
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
@@ -25,9 +23,6 @@ from sim.scenario import Institution as InstitutionSpec
 from sim.scenario import Scenario
 from sim.sorting import stable_argsort
 
-if TYPE_CHECKING:
-    from sim.model import PovertyModel
-
 F32 = np.float32
 FIXED_COST_BUFFER_MONTHS = 3
 """Months of fundraising an institution keeps free before enrolling more households."""
@@ -40,6 +35,7 @@ class Institution(mesa.Agent):
         model: The model it belongs to.
         spec: The scenario's description of it.
         row: Its row in the shared arrays and the ledger (roster order).
+        sc: The scenario (trust's starting value, the sub-districts).
 
     Attributes:
         spec: The scenario's description (budget, costs, capacity, reach, mission...).
@@ -54,11 +50,10 @@ class Institution(mesa.Agent):
         mission: Weights over themes and areas (``mission.mission_vector``).
     """
 
-    def __init__(self, model: PovertyModel, spec: InstitutionSpec, row: int) -> None:
+    def __init__(self, model: mesa.Model, spec: InstitutionSpec, row: int, sc: Scenario) -> None:
         super().__init__(model)
         self.spec = spec
         self.row = row
-        sc = model.config
         self.quality = float(spec.practice_quality)
         self.trust = float(sc.cooperation.trust.initial)
         self.member = False

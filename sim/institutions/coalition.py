@@ -22,11 +22,12 @@ After it (:meth:`Coalition.after_month`): trust and membership (members ``update
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import mesa
 import numpy as np
 
+from sim.households import Households
 from sim.institutions import trust as trust_rules
 from sim.institutions.agent import Institution
 from sim.institutions.delivery import member_bundles
@@ -37,9 +38,8 @@ from sim.institutions.partners import Government, PrivatePartner
 from sim.institutions.state import CoalitionState, enrolled
 from sim.ledger import Ledger
 from sim.programs import Effects
-
-if TYPE_CHECKING:
-    from sim.model import PovertyModel
+from sim.randomness import Streams
+from sim.scenario import Scenario
 
 ENROLMENT_INTERVAL = 3
 """Months between enrolment rounds (quarterly programme cycles)."""
@@ -59,7 +59,11 @@ class Coalition:
     """All institutions of a run, their shared state, accounts and forms of cooperation.
 
     Args:
-        model: The model (its scenario, households, poverty lines and streams).
+        model: The Mesa model the institutions are agents of.
+        sc: The scenario.
+        households: The household arrays.
+        lines: Poverty line per household (rupiah per capita per month, float32).
+        streams: The model's named random streams.
 
     Attributes:
         state: The shared state passed to every institution's method.
@@ -71,16 +75,20 @@ class Coalition:
         programmes: Programmes run beside the institutions' (:meth:`add_programme`).
     """
 
-    def __init__(self, model: PovertyModel) -> None:
-        sc = model.config
+    def __init__(
+        self,
+        model: mesa.Model,
+        sc: Scenario,
+        households: Households,
+        lines: np.ndarray,
+        streams: Streams,
+    ) -> None:
         self.model = model
         self.sc = sc
-        institutions = [Institution(model, s, k) for k, s in enumerate(sc.institutions)]
+        institutions = [Institution(model, s, k, sc) for k, s in enumerate(sc.institutions)]
         self.government = Government(model)
         self.business = PrivatePartner(model)
-        self.state = CoalitionState.empty(
-            sc, model.households, model.lines, model.streams, institutions
-        )
+        self.state = CoalitionState.empty(sc, households, lines, streams, institutions)
         self.forms: list[Form] = forms_of(sc, self.government, self.business)
         self._pooled = any(isinstance(f, PooledFund) for f in self.forms)
         self.spend_total = 0.0
@@ -142,11 +150,6 @@ class Coalition:
         """Membership mask over institutions."""
         return self.state.members
 
-    def _sync(self) -> None:
-        """Point the shared state at the model's current households, lines and streams."""
-        st, model = self.state, self.model
-        st.households, st.lines, st.streams = model.households, model.lines, model.streams
-
     # -- the month --------------------------------------------------------------------------
     def month(self, m: int) -> tuple[Effects, np.ndarray]:
         """Run the institutions' month before the households' month.
@@ -154,7 +157,6 @@ class Coalition:
         Returns:
             The programmes' effects on households and the money injected per sub-district.
         """
-        self._sync()
         st = self.state
         st.idx = {}
         try:
@@ -205,7 +207,6 @@ class Coalition:
         """Trust, membership, knowledge exchange and evaluation at the end of the month."""
         if not self.institutions:
             return
-        self._sync()
         st = self.state
         members = self.members
         # delivered results: the share of the members' spending that reached programmes
