@@ -26,6 +26,7 @@ from typing import Protocol
 
 import mesa
 import numpy as np
+from mesa.agentset import AbstractAgentSet
 
 from sim.households import Households
 from sim.institutions import trust as trust_rules
@@ -110,7 +111,7 @@ class Coalition:
         return self.state.institutions
 
     @property
-    def agents(self) -> mesa.agent.AgentSet:
+    def agents(self) -> AbstractAgentSet[Institution]:
         """The institutions as Mesa's ``AgentSet`` (row order: insertion order)."""
         agents = self.model.agents_by_type[Institution]
         if len(agents) != len(self.institutions):

@@ -8,6 +8,9 @@ changes in targeting and delivery (shared lists, divided areas, case management'
 bundles, registry access, cheaper delivery, market access) is read by the institutions from the
 scenario (``Institution.sharing``, ``registry_access``, ``government_partner``).
 
+A form's hooks loop over ``state.institutions`` (a list in row order) rather than Mesa's
+``AgentSet``: forms hold no model, and their ledger bookings must keep the roster order.
+
 Nothing here favours cooperation by construction: every strength (awareness effect, donor
 elasticity, learning rate, complementarity) is a parameter whose range includes zero, and every
 coordination structure costs money.
