@@ -50,15 +50,15 @@ HERE = Path(__file__).resolve()
 # Mechanism buckets, in the order of PovertyModel.step. Each entry: (where, name, bucket).
 #   where = "dynamics"  -> sim.model.dynamics.<name> (the sim.dynamics package)
 #           "model"     -> sim.model.<name> (names imported into sim.model)
-#           "metrics"   -> sim.model.metrics.<name> (the sim.measures module)
-#           "sector"    -> method on the model's Sector instance
+#           "metrics"   -> sim.model.metrics.<name> (the sim.metrics module)
+#           "coalition" -> method on the model's coalition (model.coalition)
+#           "institution" -> method of the institutions' agent class (every institution)
 #           "self"      -> method on the PovertyModel instance
 WRAPS: list[tuple[str, str, str]] = [
-    ("sector", "month", "institutions/programmes"),
-    ("sector", "_raise_money", "institutions/programmes"),
-    ("sector", "_fixed_costs", "institutions/programmes"),
-    ("sector", "_enrol", "institutions/programmes"),
-    ("sector", "_deliver", "institutions/programmes"),
+    ("coalition", "month", "institutions/programmes"),
+    ("institution", "raise_funds", "institutions/programmes"),
+    ("institution", "enrol", "institutions/programmes"),
+    ("institution", "deliver", "institutions/programmes"),
     ("dynamics", "persistent_shocks", "shocks"),
     ("dynamics", "transitory_factor", "shocks"),
     ("dynamics", "covariate_shocks", "shocks"),
@@ -78,10 +78,10 @@ WRAPS: list[tuple[str, str, str]] = [
     ("dynamics", "schooling", "schooling"),
     ("model", "refresh_registry", "registry"),
     ("model", "target_government_programmes", "gov. re-targeting"),
-    ("sector", "after_month", "cooperation (after_month)"),
+    ("coalition", "after_month", "cooperation (after_month)"),
     ("self", "_record", "recording"),
-    ("sector", "reach_figures", "recording"),
-    ("sector", "coalition_figures", "recording"),
+    ("model", "reach_figures", "recording"),
+    ("coalition", "coalition_figures", "recording"),
     ("self", "_household_figures_compiled", "metrics"),
     ("self", "_household_figures", "metrics"),
     ("self", "mpi_deprivations", "metrics"),
@@ -147,8 +147,14 @@ class Profiler:
 
 def _patch_modules(prof: Profiler) -> None:
     import sim.model as sm
+    from sim.institutions.agent import Institution
 
-    targets = {"dynamics": sm.dynamics, "model": sm, "metrics": sm.metrics}
+    targets = {
+        "dynamics": sm.dynamics,
+        "model": sm,
+        "metrics": sm.metrics,
+        "institution": Institution,
+    }
     for where, name, bucket in WRAPS:
         if where in targets:
             mod = targets[where]
@@ -157,12 +163,12 @@ def _patch_modules(prof: Profiler) -> None:
 
 
 def _patch_instances(prof: Profiler, model: Any) -> None:
-    objs = {"sector": model.sector, "self": model}
+    objs = {"coalition": model.coalition, "self": model}
     for where, name, bucket in WRAPS:
         if where in objs:
             obj = objs[where]
             if hasattr(obj, name):
-                label = f"{'sector' if where == 'sector' else 'model'}.{name}"
+                label = f"{'coalition' if where == 'coalition' else 'model'}.{name}"
                 setattr(obj, name, prof.wrap(getattr(obj, name), label, bucket))
 
 
@@ -230,8 +236,8 @@ def worker_sinergi(scenario: str, n: int, months: int, seed: int) -> dict[str, A
             for k in sorted(prof.self_time, key=lambda k: -prof.self_time[k])
         },
         "loadavg_end": os.getloadavg(),
-        "kernels": bool(sim.accel.enabled),
-        "threads": sim.accel.threads(),
+        "kernels": bool(sim.kernels.enabled()),
+        "threads": sim.kernels.threads(),
     }
 
 
@@ -529,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     if results:
         med = results[0]["median_run"]
         print(
-            f"compiled kernels (sim.accel): {'on' if med['kernels'] else 'off'}; "
+            f"compiled kernels (sim.kernels): {'on' if med['kernels'] else 'off'}; "
             f"threads for parallel kernels: {med['threads']}"
         )
     for r in results:

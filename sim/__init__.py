@@ -30,7 +30,7 @@ _PUBLIC = {
     "load_scenario": "sim.scenario",
     "load_results": "sim.batch",
     "run_batch": "sim.batch",
-    "run_trial": "sim.trial",
+    "run_trial": "sim.analysis.trial",
     "value_for_money": "sim.measures",
     "prepare": "sim.kernels",
 }

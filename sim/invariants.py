@@ -74,7 +74,7 @@ def _household_where(model: PovertyModel, bad: np.ndarray) -> tuple[int, str]:
 
 def check_ledger(model: PovertyModel, month: int) -> None:
     """The ledger identity, carry-over and non-negative amounts for ``month``."""
-    L = model.sector.ledger
+    L = model.coalition.ledger
     if not L.names:
         return
     t = L.table[month]
@@ -198,18 +198,18 @@ def check_households(model: PovertyModel, month: int) -> None:
 
 def check_capacity(model: PovertyModel, month: int) -> None:
     """Real households served by each institution never exceed its capacity."""
-    sector = model.sector
+    coalition = model.coalition
     w = model.households.weight.astype(np.float64)
-    for inst in sector.institutions:
+    for inst in coalition.institutions:
         r = inst.row
-        left = sector.months_left[r]
+        left = coalition.months_left[r]
         if (left < 0).any():
             i, where = _household_where(model, left < 0)
             raise InvariantError(
                 month, "capacity", f"institution {inst.spec.name}, {where}", "months left < 0"
             )
         served = float(w[left > 0].sum())
-        cap = inst.spec.capacity * sector.scale
+        cap = inst.spec.capacity * coalition.scale
         if served > cap + max(1.0, CAPACITY_RTOL * cap):
             raise InvariantError(
                 month,
@@ -274,7 +274,7 @@ def check_month(model: PovertyModel) -> None:
 
 def max_ledger_imbalance(model: PovertyModel) -> float:
     """Largest |opening + raised - spent - closing| relative to the row's largest amount."""
-    L = model.sector.ledger
+    L = model.coalition.ledger
     if not L.names:
         return 0.0
     t = L.table[: model.month + 1]

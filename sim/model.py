@@ -7,7 +7,7 @@ returns them as a DataFrame (one row per month, row 0 the starting population).
 
 The monthly order (one step = one month):
 
-1. institutions (``sim.institutions.Sector``): money in (budgets, donors, pool, CSR,
+1. institutions (``model.coalition``, ``sim.institutions``): money in (budgets, donors, pool, CSR,
    government co-funding), fixed costs (fundraising, coordination, forums, M&E), quarterly
    enrolment, delivery; the programmes' effects on households and the money injected;
 2. shocks: persistent and transitory earnings shocks, covariate shocks by sub-district, the
@@ -29,12 +29,12 @@ import numpy as np
 import pandas as pd
 
 from sim import dynamics
-from sim.institutions import Sector
+from sim.institutions.coalition import Coalition
 from sim.invariants import check_month
 from sim.kernels import prepare
 from sim.ledger import SPENT
+from sim.measures.reach import reach_figures
 from sim.measures.record import (
-    FOOD_LINE_SHARE,  # noqa: F401 - imported from here by sim.trial until it moves
     MonthlyRecord,
     household_figures,
     mpi_deprivations,
@@ -92,7 +92,7 @@ class PovertyModel(mesa.Model):
         self.subdistricts = dynamics.SubdistrictState.empty(scenario)
         self.lines = poverty_lines(scenario, self.households.urban)
         self._gov_background = 0.0
-        self.sector = Sector(self)
+        self.coalition = Coalition(self, scenario, self.households, self.lines, self.streams)
         self.check = bool(check)
         # the month's figures; the Gini's sort runs on a second thread in large runs
         self.record = MonthlyRecord(scenario, self.households, self.lines, not self.check)
@@ -117,7 +117,7 @@ class PovertyModel(mesa.Model):
         m = self.month
 
         # 1. institutions: money, costs, enrolment, delivery
-        effects, injected = self.sector.month(m)
+        effects, injected = self.coalition.month(m)
         hh.insured[:] = hh.pbi | hh.jkn_contributory | effects.insured
 
         # 2-3. shocks and health
@@ -183,7 +183,7 @@ class PovertyModel(mesa.Model):
             target_government_programmes(sc, hh)
 
         # 9-10. institutions after the month; recording
-        self.sector.after_month(m)
+        self.coalition.after_month(m)
         self._record(flows=True)
         if self.check:
             check_month(self)
@@ -220,8 +220,8 @@ class PovertyModel(mesa.Model):
             float((1 + sc.poverty_line.index_growth_annual) ** (self.month / 12))
             * row["poverty_line_nominal"]
         )
-        row.update(self.sector.reach_figures(hh, z, consumption_pc=y, persons=w))
-        month_money = self.sector.ledger.totals(self.month)
+        row.update(reach_figures(self.coalition, hh, z, consumption_pc=y, persons=w))
+        month_money = self.coalition.ledger.totals(self.month)
         raised = [c for c in month_money if c.startswith("raised_")]
         row["funds_raised"] = sum(month_money[c] for c in raised)
         for c in raised:
@@ -229,7 +229,7 @@ class PovertyModel(mesa.Model):
         for c in SPENT:
             row[c] = month_money[c]
         row["carried_over"] = month_money["closing"]
-        row.update(self.sector.coalition_figures())
+        row.update(self.coalition.coalition_figures())
         row["gov_cofunding"] = month_money["raised_gov"]
         row["gov_background_transfers"] = self._gov_background if flows else 0.0
         pbi_persons = row.pop("pbi_persons")
@@ -260,13 +260,13 @@ class PovertyModel(mesa.Model):
 
     def ledger(self) -> pd.DataFrame:
         """Accounts per institution and month (``sim.ledger``), rupiah for the population."""
-        return self.sector.ledger.frame(self.month)
+        return self.coalition.ledger.frame(self.month)
 
     def institution_timeseries(self) -> pd.DataFrame:
         """Per institution and month: beneficiaries (households), quality, trust, membership."""
-        names = [i.spec.name for i in self.sector.institutions]
+        names = [i.spec.name for i in self.coalition.institutions]
         rows = []
-        for k, h in enumerate(self.sector.history, start=1):
+        for k, h in enumerate(self.coalition.history, start=1):
             for j, name in enumerate(names):
                 rows.append(
                     {

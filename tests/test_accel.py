@@ -12,14 +12,14 @@ import pytest
 
 import sim
 import sim.kernels.compile
-from sim import accel
+from sim import kernels
 
-pytestmark = pytest.mark.skipif(not accel.AVAILABLE, reason="numba not installed")
+pytestmark = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba not installed")
 
 
 def _run(name: str, on: bool, households: int = 2_000, months: int = 24, seed: int = 1):
     sc = sim.load_scenario(name, overrides={"population.households": households, "months": months})
-    with accel.forced(on):
+    with kernels.forced(on):
         return sim.PovertyModel(sc, rng=seed).run()
 
 
@@ -78,9 +78,9 @@ def test_recording_without_flows_and_one_area():
     """An all-rural population (no urban households): NaN urban figures both ways."""
     over = {"population.households": 500, "months": 3, "population.urban_subdistricts": 0}
     sc = sim.load_scenario("competition", overrides=over)
-    with accel.forced(True):
+    with kernels.forced(True):
         a = sim.PovertyModel(sc, rng=2).run().timeseries()
-    with accel.disabled():
+    with kernels.disabled():
         b = sim.PovertyModel(sc, rng=2).run().timeseries()
     assert a["gini_urban"].isna().all() and a["p0_urban"].isna().all()
     np.testing.assert_allclose(
@@ -101,10 +101,10 @@ def test_reorder_is_the_stable_refresh(n):
         v[rng.random(n) < 0.02] = np.inf
         order = rng.permutation(n).astype(np.intp)
         expected = order[np.argsort(v[order], kind="stable")]
-        with accel.forced(True):
+        with kernels.forced(True):
             np.testing.assert_array_equal(reorder(v, order), expected)
-        with accel.disabled():
+        with kernels.disabled():
             np.testing.assert_array_equal(reorder(v, order), expected)
     v[1] = np.nan  # NaN: the numpy fallback, same answer as numpy
-    with accel.forced(True):
+    with kernels.forced(True):
         np.testing.assert_array_equal(reorder(v, order), order[np.argsort(v[order], kind="stable")])

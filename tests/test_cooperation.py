@@ -55,9 +55,9 @@ def test_zero_budgets_are_bit_identical_to_no_programs():
 
 
 def within_theme_duplicates(model):
-    sector = model.sector
-    active = sector.months_left > 0
-    themes = [i.spec.theme for i in sector.institutions]
+    coalition = model.coalition
+    active = coalition.months_left > 0
+    themes = [i.spec.theme for i in coalition.institutions]
     worst = 0
     for theme in set(themes):
         rows = [k for k, t in enumerate(themes) if t == theme]
@@ -112,7 +112,7 @@ def test_costly_coordination_makes_the_alliance_worse_than_competition():
 @pytest.mark.parametrize("name", SCENARIOS[1:])
 def test_ledger_balances_every_month_and_never_overspends(name):
     model = run(load(name, 2_000, 24))
-    ledger = model.sector.ledger
+    ledger = model.coalition.ledger
     scale = max(ledger.table.max(), 1.0)
     assert np.abs(ledger.imbalance()).max() <= 1e-9 * scale
     assert (ledger.table[..., ledger.index["closing"]] >= -1e-6).all()
@@ -151,7 +151,7 @@ def test_knowledge_exchange_that_teaches_nothing_and_costs_nothing_changes_nothi
     off = load("knowledge_exchange", 3_000, 36, **{"cooperation.knowledge_enabled": False})
     assert same_households(run(idle), run(off))
     learning = run(load("knowledge_exchange", 3_000, 36))
-    q = [i.quality for i in learning.sector.institutions]
+    q = [i.quality for i in learning.coalition.institutions]
     assert max(q) - min(q) < 0.4 - 1e-9  # the roster's spread (0.8-1.2) narrowed
 
 
@@ -203,13 +203,13 @@ def test_programmes_act_through_household_mechanisms():
     hh = model.households
     assets0, skill0 = hh.assets.copy(), hh.skill.copy()
     model.run()
-    sector = model.sector
-    rows = {i.spec.programme: i.row for i in sector.institutions}
-    grads = sector.ever[rows["graduation"]]
+    coalition = model.coalition
+    rows = {i.spec.programme: i.row for i in coalition.institutions}
+    grads = coalition.ever[rows["graduation"]]
     assert grads.any()
     assert np.median(hh.assets[grads] - assets0[grads]) > 3e6  # the asset transfer
     assert (hh.skill[grads] > skill0[grads]).all()
-    insured = sector.months_left[rows["health_insurance"]] > 0
+    insured = coalition.months_left[rows["health_insurance"]] > 0
     assert hh.insured[insured].all()
 
 
@@ -230,3 +230,72 @@ def test_a_second_enrolment_of_the_same_kind_does_less():
         sc, "cash_transfer", hh, active, months, active, 1.0, ones, second, False
     )
     assert (second.cash < first.cash).all() and (second.cash > 0).all()
+
+
+# ------------------------------------------------------------------------------------------------
+# Institutions are Mesa agents; the month reaches them through the AgentSet; forms are objects
+def test_institutions_are_the_models_mesa_agents_in_row_order():
+    from sim.institutions.agent import Institution
+    from sim.institutions.partners import Government, PrivatePartner
+
+    model = sim.PovertyModel(load("full_synergy", 1_000, 3), rng=1)
+    insts = model.coalition.institutions
+    assert len(insts) >= 5
+    assert all(inst in model.agents for inst in insts)
+    assert list(model.agents_by_type[Institution]) == insts  # Mesa keeps insertion order
+    assert [inst.row for inst in model.agents_by_type[Institution]] == list(range(len(insts)))
+    assert len(model.agents_by_type[Government]) == len(model.agents_by_type[PrivatePartner]) == 1
+    assert model.agents_by_type[Institution].agg("member", sum) >= 2  # a coalition formed
+    assert not hasattr(model, "sector")
+
+
+def test_the_month_calls_the_institutions_through_the_agentset(monkeypatch):
+    from sim.institutions.agent import Institution
+
+    model = sim.PovertyModel(load("full_synergy", 1_000, 3), rng=1)
+    agentset = type(model.agents_by_type[Institution])
+    calls = []
+    for verb in ("do", "map"):
+        original = getattr(agentset, verb)
+
+        def spy(self, method, *args, _original=original, **kwargs):
+            if self is model.agents_by_type.get(Institution):
+                calls.append(method)
+            return _original(self, method, *args, **kwargs)
+
+        monkeypatch.setattr(agentset, verb, spy)
+    model.step()
+    assert calls[:5] == ["receive_budget", "reserve", "raise_funds", "enrol", "deliver"]
+    assert "update_trust" in calls
+    # an institution removed from the model is missed at once, not silently skipped
+    model.coalition.institutions[0].remove()
+    with pytest.raises(RuntimeError, match="institution agents"):
+        model.step()
+
+
+def test_each_form_of_cooperation_is_a_policy_object_chosen_by_the_scenario():
+    from sim.institutions import forms
+
+    switches = {
+        "PooledFund": {"cooperation.funding": "pooled"},
+        "Alliance": {"cooperation.alliance_enabled": True},
+        "CaseManagement": {"cooperation.case_management": True},
+        "SharedLists": {"cooperation.information": "coalition"},
+        "BusinessPartnership": {"cooperation.partnership.business": True},
+        "GovernmentPartnership": {"cooperation.partnership.government": True},
+        "KnowledgeExchange": {"cooperation.knowledge_enabled": True},
+        "Monitoring": {"cooperation.monitoring_enabled": True},
+    }
+    assert sim.PovertyModel(load("competition", 500, 1), rng=1).coalition.forms == []
+    names = set()
+    for cls_name, overrides in switches.items():
+        model = sim.PovertyModel(load("competition", 500, 1, **overrides), rng=1)
+        chosen = model.coalition.forms
+        assert all(isinstance(f, forms.Form) for f in chosen)
+        assert type(chosen[0]).__name__ == cls_name
+        assert [type(f).__name__ for f in chosen[1:]] in ([], ["Coordination"])
+        assert (type(chosen[-1]) is forms.Coordination) == type(chosen[0]).pays_coordination
+        names.add(chosen[0].name)
+    assert len(names) == len(switches)
+    full = sim.PovertyModel(load("full_synergy", 500, 1), rng=1).coalition.forms
+    assert {type(f).__name__ for f in full} == set(switches) | {"Coordination"}

@@ -146,7 +146,7 @@ def test_negative_or_out_of_bound_household_values_are_caught(running):
 
 
 def test_an_overspending_institution_is_named(running):
-    L = running.sector.ledger
+    L = running.coalition.ledger
     m, r = running.month, 2
     extra = L.table[m, r, L.index["closing"]] + 1e6
     L.table[m, r, L.index["spent_transfers"]] += extra  # spent more than it had
@@ -156,21 +156,21 @@ def test_an_overspending_institution_is_named(running):
 
 
 def test_money_appearing_from_nowhere_breaks_the_ledger_identity(running):
-    L = running.sector.ledger
+    L = running.coalition.ledger
     L.table[running.month, 0, L.index["raised_donors"]] += 1e3
     _expect(running, "ledger", f"institution {L.names[0]}", "opening + raised - spent - closing")
 
 
 def test_ledger_non_finite_amount_is_named(running):
-    L = running.sector.ledger
+    L = running.coalition.ledger
     L.table[running.month, 1, L.index["raised_gov"]] = np.nan
     _expect(running, "ledger", f"institution {L.names[1]}", "raised_gov is nan")
 
 
 def test_enrolment_beyond_capacity_is_caught(running):
-    sector = running.sector
-    inst = sector.institutions[0]
-    sector.months_left[inst.row, :] = 3  # everyone enrolled
+    coalition = running.coalition
+    inst = coalition.institutions[0]
+    coalition.months_left[inst.row, :] = 3  # everyone enrolled
     _expect(running, "capacity", f"institution {inst.spec.name}", "capacity")
 
 
@@ -186,7 +186,7 @@ def test_people_counted_twice_or_nowhere_are_caught(running):
 
 
 def test_a_violation_stops_a_checked_run_at_the_next_month(running):
-    running.sector.ledger.balance[3] = -5e6  # money the institution does not have
+    running.coalition.ledger.balance[3] = -5e6  # money the institution does not have
     with pytest.raises(InvariantError, match=r"^month 5: invariant 'ledger'"):
         running.step()
 
@@ -835,7 +835,7 @@ def _long_run(households: int) -> None:
     print(f"\n{households} households x 1,000 months: max relative ledger imbalance {drift:.3g}")
     assert drift < 1e-12
     # money that moved over the whole run balances too (no drift accumulated month to month)
-    L = model.sector.ledger
+    L = model.coalition.ledger
     t = L.table
     raised = sum(t[1:, :, L.index[c]].sum(axis=0) for c in sim.ledger.RAISED)
     spent = sum(t[1:, :, L.index[c]].sum(axis=0) for c in sim.ledger.SPENT)

@@ -1,4 +1,4 @@
-"""In-silico randomised trials (sim.trial) and the validation rows of docs/VALIDATION.md.
+"""In-silico randomised trials (sim.analysis.trial) and the validation rows of docs/VALIDATION.md.
 
 Each validation row runs at a reduced size; the tolerance comes from the published confidence
 interval (widened a little for the smaller simulated sample), never from tuning the model.
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim import trial
+from sim.analysis import trial
 
 COLUMNS = {"month", "outcome", "control_mean", "treated_mean", "effect", "effect_pct"}
 
@@ -135,3 +135,19 @@ def test_spillover_calibration_small_injection():
     injections alike (1.51 at 2% and at 15% of local GDP, docs/VALIDATION.md)."""
     res = trial.spillover_calibration(households=4_000, months=24, reps=1, injection_share=0.02)
     assert 1.35 <= res["ratio"] <= 1.55
+
+
+def test_a_trial_builds_its_institutions_as_a_run_and_leaves_no_stale_agents():
+    sc = sim.load_scenario("competition", {"population.households": 1_000, "months": 3})
+    design = trial.TrialDesign()
+    model, programme, eligible = trial.set_up(
+        sc, "cash_transfer", design, 5, 3, "poor", 0.5, "household"
+    )
+    coalition = model.coalition
+    used = {*coalition.institutions, coalition.government, coalition.business}
+    assert len(coalition.institutions) == len(sc.institutions) > 0
+    assert set(model.agents) == used  # every agent is one the model uses
+    assert coalition.programmes == [programme]
+    assert (programme.treated <= eligible).all() and programme.treated.any()
+    model.step()  # the month reaches the institutions and the trial
+    assert programme.trial_month == 1 and programme.last_paid.sum() > 0

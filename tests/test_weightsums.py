@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from sim.weightsums import WeightSums
+from sim.institutions.weightsums import WeightSums
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -31,6 +31,12 @@ MODULES: tuple[str, ...] = (
     "sim.dynamics.schooling",
     "sim.dynamics.shocks",
     "sim.dynamics.spillovers",
+    "sim.institutions.state",
+    "sim.institutions.survey",
+    "sim.institutions.targeting",
+    "sim.institutions.delivery",
+    "sim.institutions.funding",
+    "sim.measures.reach",
 )
 
 __all__ = [

@@ -11,8 +11,9 @@ accumulates the three Gini sums (:func:`gini_pass`).
 The figures are the same as the numpy reference's (``sim.measures.record.reference_figures``)
 up to the order of floating-point additions: numpy sums pairwise, these loops sequentially in
 float64, so the two agree to about 1e-15 relative (``tests/test_regression.py`` holds
-them to 1e-12). Sums of person weights are exact in either order. State the
-recording keeps (``months_out``, last month's poverty) is updated identically.
+them to 1e-12). Sums of person weights are exact in either order
+(``sim.institutions.weightsums``). State the recording keeps (``months_out``, last month's
+poverty) is updated identically.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """In-silico randomised trials: one programme, random assignment, common random numbers.
 
-``run_trial`` builds one simulated world per replication (``PovertyModel``), replaces its
-institutional sector by a :class:`TrialSector` that runs whatever the scenario runs *and* the
-trial programme for the households assigned to treatment, and compares treated with control
+``run_trial`` builds one simulated world per replication (``PovertyModel``), adds to its
+coalition (whatever institutions the scenario runs, built as in any run) a
+:class:`TrialProgramme` for the households assigned to treatment, and compares treated with control
 households month by month (intention to treat: every assigned household counts as treated,
 whatever the programme did for it).
 
@@ -45,14 +45,15 @@ import pandas as pd
 from scipy import stats
 
 from sim import programs
-from sim.institutions import Sector
-from sim.model import FOOD_LINE_SHARE, PovertyModel
+from sim.institutions.state import CoalitionState
+from sim.measures.record import FOOD_LINE_SHARE
+from sim.model import PovertyModel
 from sim.programs import Effects
 from sim.scenario import load_scenario
 from sim.world.government import pkh_benefit
 
 F32 = np.float32
-DESIGN_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "designs"
+DESIGN_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "designs"
 PROGRAMMES = (*programs.KINDS, "pkh")
 OUTCOMES = ("consumption_pc", "income", "assets", "enrolment_rate", "p0")
 COLUMNS = [
@@ -165,11 +166,14 @@ def assign(
     return treated
 
 
-class TrialSector(Sector):
-    """The scenario's institutions plus the trial programme for the treated households.
+class TrialProgramme:
+    """The trial programme for the treated households, run after the institutions' delivery.
+
+    The model's coalition runs whatever the scenario runs; this programme is added to it
+    (``Coalition.add_programme``), so the trial's world has the same institutions, built the
+    same way, and no second set of agents.
 
     Args:
-        model: The model.
         kind: Programme kind (``programs.KINDS`` or ``pkh``).
         treated: Households assigned to treatment.
         duration: Months the programme runs.
@@ -179,30 +183,41 @@ class TrialSector(Sector):
 
     def __init__(
         self,
-        model: PovertyModel,
         kind: str,
         treated: np.ndarray,
         duration: int,
         amounts: np.ndarray | None = None,
     ) -> None:
-        super().__init__(model)
+        n = treated.shape[0]
         self.kind = kind
         self.treated = treated
         self.duration = int(duration)
         self.amounts = amounts
-        self.trial_months_in = np.zeros(model.households.n, dtype=np.int16)
-        self.trial_paid = np.zeros(model.households.n)
+        self.trial_months_in = np.zeros(n, dtype=np.int16)
+        self.trial_paid = np.zeros(n)
         self.trial_month = 0
-        self.last_paid = np.zeros(model.households.n, dtype=F32)
+        self.last_paid = np.zeros(n, dtype=F32)
 
-    def month(self, m: int) -> tuple[Effects, np.ndarray]:  # noqa: D102 (see Sector.month)
-        effects, injected = super().month(m)
+    def deliver(
+        self, m: int, state: CoalitionState, effects: Effects, injected: np.ndarray
+    ) -> np.ndarray:
+        """Pay the month's trial benefit to the treated and add its effects.
+
+        Args:
+            m: Month.
+            state: The coalition's shared state (households, enrolments).
+            effects: The month's programme effects (added to).
+            injected: Money injected per sub-district by the institutions (rupiah).
+
+        Returns:
+            The money injected per sub-district, the trial's payments included.
+        """
         t = self.trial_month  # 0 in the first month of the programme
         self.trial_month += 1
-        self.last_paid = np.zeros(self.model.households.n, dtype=F32)
+        sc, hh = state.sc, state.households
+        self.last_paid = np.zeros(hh.n, dtype=F32)
         if t >= self.duration:
-            return effects, injected
-        sc, hh = self.sc, self.model.households
+            return injected
         active = self.treated.copy()
         if self.kind == "pkh":
             # the trial's PKH is PKH: a household the government enrols later is paid once
@@ -218,9 +233,9 @@ class TrialSector(Sector):
             effects.cash += paid * dup
         else:
             prior = programs.government_same_kind(self.kind, hh)
-            for j in self.institutions:  # an NGO of the same kind already serving them
+            for j in state.institutions:  # an NGO of the same kind already serving them
                 if j.kind == self.kind:
-                    prior = prior | (self.months_left[j.row] > 0)
+                    prior = prior | (state.months_left[j.row] > 0)
             paid = programs.apply_enrolment(
                 sc,
                 self.kind,
@@ -243,8 +258,7 @@ class TrialSector(Sector):
                 weights=paid[active] * w[active],
                 minlength=injected.size,
             )
-        self.injected = injected
-        return effects, injected
+        return injected
 
 
 def _group_means(model: PovertyModel, mask: np.ndarray) -> dict[str, float]:
@@ -307,6 +321,44 @@ def _amounts(
     return out
 
 
+def set_up(
+    sc: Any,
+    kind: str,
+    design: TrialDesign,
+    rep_seed: int,
+    months: int,
+    eligible_rule: str | float,
+    treated_share: float,
+    randomise: str,
+) -> tuple[PovertyModel, TrialProgramme, np.ndarray]:
+    """One replication's world with the trial: the model, the trial programme, the eligible.
+
+    The model is built as any run's (its coalition builds the scenario's institutions); the
+    trial programme is added to that coalition, so ``model.agents`` holds only agents the
+    model uses.
+    """
+    model = PovertyModel(sc, rng=rep_seed)
+    eligible = eligibility_mask(model, eligible_rule)
+    if kind == "pkh":
+        eligible &= ~model.households.pkh
+        eligible &= (model.households.n_school + model.households.n_young) > 0
+    if eligible.sum() < 2:
+        raise ValueError("fewer than two eligible households: raise households or widen eligible")
+    treated = assign(model, eligible, treated_share, randomise)
+    if design.duration_months is not None:
+        duration = int(design.duration_months)
+    elif kind == "pkh":
+        duration = months  # the government programme does not end
+    else:
+        duration = int(programs.design(sc, kind).duration_months)
+    amounts = _amounts(design, model, eligible, treated)
+    if amounts is not None:
+        duration = amounts.shape[0]
+    trial = TrialProgramme(kind, treated, duration, amounts)
+    model.coalition.add_programme(trial)
+    return model, trial, eligible
+
+
 def _one_rep(
     sc: Any,
     kind: str,
@@ -317,26 +369,12 @@ def _one_rep(
     treated_share: float,
     randomise: str,
 ) -> _Rep:
-    model = PovertyModel(sc, rng=rep_seed)
+    model, trial, eligible = set_up(
+        sc, kind, design, rep_seed, months, eligible_rule, treated_share, randomise
+    )
     plain = PovertyModel(sc, rng=rep_seed)  # the same world without the trial
-    eligible = eligibility_mask(model, eligible_rule)
-    if kind == "pkh":
-        eligible &= ~model.households.pkh
-        eligible &= (model.households.n_school + model.households.n_young) > 0
-    if eligible.sum() < 2:
-        raise ValueError("fewer than two eligible households: raise households or widen eligible")
-    treated = assign(model, eligible, treated_share, randomise)
+    treated = trial.treated
     control = eligible & ~treated
-    if design.duration_months is not None:
-        duration = int(design.duration_months)
-    elif kind == "pkh":
-        duration = months  # the government programme does not end
-    else:
-        duration = int(programs.design(sc, kind).duration_months)
-    amounts = _amounts(design, model, eligible, treated)
-    if amounts is not None:
-        duration = amounts.shape[0]
-    model.sector = TrialSector(model, kind, treated, duration, amounts)
     rep = _Rep([_group_means(model, treated)], [_group_means(model, control)], [])
     rep.control_nt.append(_group_means(plain, control))
     hh = model.households
@@ -358,8 +396,8 @@ def _one_rep(
         rep.treated.append(_group_means(model, treated))
         rep.control.append(_group_means(model, control))
         rep.control_nt.append(_group_means(plain, control))
-        rep.injected += float(model.sector.injected.sum())
-        nonrec = model.sector.last_paid <= 0  # not paid by the trial this month
+        rep.injected += float(model.coalition.injected.sum())
+        nonrec = trial.last_paid <= 0  # not paid by the trial this month
         rep.nonrecipient_gain += float((_earnings(model) - _earnings(plain))[nonrec].sum())
         rep.area_gdp += float(_earnings(plain)[in_area].sum())
     rep.local_gdp = float(gdp0)
