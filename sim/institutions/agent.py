@@ -264,7 +264,7 @@ class Institution(mesa.Agent):
         it or by partners whose lists it sees, of its theme or kind; ever enrolled, for
         graduation; on the government's programme of the same kind, when it reads the
         registry) and their view is below ``log_line``. Case management takes
-        ``targeting.CASE_MANAGEMENT_BONUS`` off the score of households other themes serve.
+        ``cooperation.case_management_priority`` off the score of households other themes serve.
 
         Returns:
             Candidate indices (int64, ascending) and scores (float32).
@@ -313,6 +313,7 @@ class Institution(mesa.Agent):
             hh.pbi,
             np.uint64(other),
             bonus,
+            F32(state.sc.cooperation.case_management_priority),
             np.zeros(0, dtype=np.int64) if below is None else below,
             below is not None,
         )
@@ -345,7 +346,7 @@ class Institution(mesa.Agent):
             for j in state.institutions:
                 if j.member and j.spec.theme != self.spec.theme:
                     others |= active[j.row]
-            bonus = F32(targeting.CASE_MANAGEMENT_BONUS)
+            bonus = F32(state.sc.cooperation.case_management_priority)
             score = score - np.where(others[idx], bonus, F32(0))
         return idx, score
 
@@ -514,8 +515,16 @@ class Institution(mesa.Agent):
         """Leave the coalition (it keeps its enrolments and works alone)."""
         self.member = False
 
-    def evaluate(self, performance: float) -> None:
-        """Take an evaluation's measured performance; donors' belief moves towards it."""
+    def evaluate(self, performance: float, weight: float) -> None:
+        """Take an evaluation's measured performance; donors' belief moves towards it.
+
+        Args:
+            performance: Measured cost-effectiveness relative to the roster.
+            weight: Weight of the evaluation in the new reputation
+                (``cooperation.monitoring.reputation_weight``).
+        """
         self.performance = performance
         # donors learn what evaluation reveals: money follows it
-        self.reputation = 0.5 * self.reputation + 0.5 * self.spec.transparency * self.performance
+        self.reputation = (1.0 - weight) * self.reputation + (
+            weight * self.spec.transparency * self.performance
+        )

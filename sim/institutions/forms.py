@@ -112,7 +112,7 @@ class Alliance(Form):
 class CaseManagement(Form):
     """Case management: households other themes serve come first, and bundles work better.
 
-    See ``targeting.CASE_MANAGEMENT_BONUS`` and ``delivery.member_bundles``.
+    See ``cooperation.case_management_priority`` and ``delivery.member_bundles``.
     """
 
     name = "case_management"
@@ -263,7 +263,7 @@ class Monitoring(Form):
         draws = state.streams.normal("monitoring", m, len(insts)).astype(np.float64)
         measured = learning.measured_performance(true, mon.measurement_noise, draws)
         for inst in insts:
-            inst.evaluate(float(measured[inst.row]))
+            inst.evaluate(float(measured[inst.row]), mon.reputation_weight)
 
 
 def forms_of(sc: Scenario, government: Any, partner: Any) -> list[Form]:

@@ -24,8 +24,6 @@ GOV_NONE, GOV_CASH, GOV_INSURANCE = 0, 1, 2
 """Government benefit of the same kind (``programs.government_same_kind``)."""
 MAX_BITS = 64
 """Most institutions the enrolment bits hold (one bit each in a uint64)."""
-CASE_MANAGEMENT_BONUS = 10.0
-"""Log points taken off the score of a household served by another theme (case management)."""
 
 
 def observable_code(kind: str) -> int:
@@ -126,6 +124,7 @@ def _candidates_reference(
     pbi: np.ndarray,
     other_mask: np.uint64,
     bonus: bool,
+    priority: np.float32,
     below: np.ndarray,
     use_below: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +146,7 @@ def _candidates_reference(
     score = v[ok]
     if bonus:
         others = (bits[ok] & other_mask) != 0
-        score = score - np.where(others, F32(CASE_MANAGEMENT_BONUS), F32(0))
+        score = score - np.where(others, priority, F32(0))
     return idx, score
 
 
@@ -173,6 +172,7 @@ def _candidates_example(rng: np.random.Generator, n: int) -> tuple[object, ...]:
         rng.random(n) < 0.2,
         np.uint64(6),
         True,
+        F32(10.0),
         below,
         True,
     )
@@ -197,6 +197,7 @@ def candidates(
     pbi,
     other_mask,
     bonus,
+    priority,
     below,
     use_below,
 ):  # pragma: no cover - compiled
@@ -208,8 +209,9 @@ def candidates(
     A household is a candidate when it lives in the area, passes the observable filter, is not
     excluded (enrolled with an institution of ``excluded_mask``, a bit mask over
     ``active_bits``; ever enrolled when ``use_ever``; holding the government benefit of the
-    same kind) and its view is below the log line. Its score is the view, less 10 when
-    ``bonus`` and it is served by an institution of ``other_mask``. Branch-free: every
+    same kind) and its view is below the log line. Its score is the view, less ``priority``
+    (``cooperation.case_management_priority``, log points) when ``bonus`` and it is served by an
+    institution of ``other_mask``. Branch-free: every
     household is written at the next free slot, which only advances for candidates.
 
     Returns:
@@ -218,7 +220,6 @@ def candidates(
     n = below.shape[0] if use_below else view.shape[0]
     idx = np.empty(n, dtype=np.int64)
     score = np.empty(n, dtype=np.float32)
-    ten = np.float32(CASE_MANAGEMENT_BONUS)
     zero = np.float32(0.0)
     none = np.uint64(0)
     k = 0
@@ -238,7 +239,7 @@ def candidates(
         elif gov == GOV_INSURANCE:
             ok &= not pbi[i]
         if bonus:
-            v = v - (ten if (bits & other_mask) != none else zero)
+            v = v - (priority if (bits & other_mask) != none else zero)
         idx[k] = i
         score[k] = v
         k += ok
