@@ -41,10 +41,9 @@ from sim.measures.record import (
 )
 from sim.rng.streams import Streams
 from sim.scenario import Scenario
-from sim.world.government import government_transfers, target_government_programmes
+from sim.world.government import government_month
 from sim.world.households import Households
 from sim.world.lines import poverty_lines
-from sim.world.registry import refresh_registry
 from sim.world.synthesis import synthesize
 
 F32 = np.float32
@@ -112,79 +111,31 @@ class PovertyModel(mesa.Model):
 
     # ----------------------------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one month (the order is in the module docstring)."""
-        sc, hh, s = self.config, self.households, self.streams
-        m = self.month
-
-        # 1. institutions: money, costs, enrolment, delivery
-        effects, injected = self.coalition.month(m)
-        hh.insured[:] = hh.pbi | hh.jkn_contributory | effects.insured
-
-        # 2-3. shocks and health
-        dynamics.persistent_shocks(sc, hh, s, m)
-        transitory = dynamics.transitory_factor(sc, hh, s, m)
-        covariate = dynamics.covariate_shocks(sc, hh, self.subdistricts, s, m)
-        covariate *= dynamics.harvest_factor(sc, hh, m)  # seasonal, also transitory
-        health_cost = dynamics.health_shocks(sc, hh, s, m)
-        oop_expected, loss_share = dynamics.expected_health_cost(sc, hh)
-
-        # 4. income
-        recipients = effects.cash > 0
-        labour_perm = dynamics.permanent_labour(sc, hh, m)
-        assets_income_normal = dynamics.asset_income(sc, hh.assets)
-        labour, assets_income, earned = dynamics.earnings(
-            sc, hh, labour_perm, transitory, covariate, assets_income_normal, effects.asset_return
+        """Advance one month: a line a mechanism, in the order of the module docstring."""
+        sc, hh, s, m = self.config, self.households, self.streams, self.month
+        effects, injected = self.coalition.month(m)  # 1. institutions raise, enrol and deliver
+        hh.insured[:] = hh.pbi | hh.jkn_contributory | effects.insured  # this month's cover
+        shocks = dynamics.draw_shocks(sc, hh, self.subdistricts, s, m)  # 2. earnings shocks
+        illness = dynamics.fall_ill(sc, hh, s, m)  # 3. illness, its costs, expected losses
+        income = dynamics.earn(  # 4. earnings, spillovers of programme money, transfers
+            sc, hh, self.subdistricts, m, shocks, effects.asset_return, effects.cash, injected
         )
-        # spillovers scale this month's earnings before spillovers (the multiplier's base)
-        spill = dynamics.spillover_factor(
-            sc, hh, self.subdistricts, injected, m, recipients, earned=earned
-        )
-        del earned
-        transfers = government_transfers(sc, hh)
-        self._gov_background = float((transfers * hh.weight).sum())
-
-        # 5. consumption, saving, investment (programme cash is income, not permanent income)
-        disposable, permanent = dynamics.budget(
-            sc,
-            hh,
-            labour,
-            assets_income,
-            spill,
-            labour_perm,
-            assets_income_normal,
-            transfers,
-            health_cost,
-            oop_expected,
-            loss_share,
-            cash=effects.cash,
-            oop_factor=effects.oop_factor,
-            new_assets=effects.assets,
-            new_skill=effects.skill,
-        )
-        # free the month's income temporaries before the passes that follow (the step's memory
-        # peak is their sum): only the budget and the programme effects are still needed
-        del transitory, covariate, health_cost, oop_expected, recipients, labour_perm
-        del labour, assets_income_normal, assets_income, spill, transfers
-        dynamics.consume_and_save(sc, hh, permanent, disposable, self.lines)
-        del permanent, disposable
-
-        # 6-7. demography and schooling (programme conditions and tutoring act here)
-        dynamics.demography(sc, hh, s, m)
-        dynamics.tutoring(hh, effects.schooling)
+        self._gov_background = float((income.transfers * hh.weight).sum())
+        disposable, permanent = dynamics.spend(  # 5. the budget: investment, health costs
+            sc, hh, income, illness, cash=effects.cash, oop_factor=effects.oop_factor,
+            new_assets=effects.assets, new_skill=effects.skill,
+        )  # fmt: skip
+        del shocks, illness, income  # past the month's memory peak
+        dynamics.consume_and_save(sc, hh, permanent, disposable, self.lines)  # consume, save
+        del disposable, permanent
+        dynamics.demography(sc, hh, s, m)  # 6. ageing, births, deaths, adults leaving
+        dynamics.tutoring(hh, effects.schooling)  # 7. schooling: tutoring, conditions, a month
         conditioned = dynamics.schooling_condition(sc, hh) | effects.conditioned
         dynamics.schooling(sc, hh, s, m, conditioned)
-
-        del effects, conditioned  # the last of the month's household-length temporaries
-
-        # 8. rolling registry verification; quarterly re-targeting of government programmes
-        reg = sc.government.registry
-        refresh_registry(sc, hh, s, m, share=1.0 / reg.update_months)
-        if m % reg.retarget_months == 0:
-            target_government_programmes(sc, hh)
-
-        # 9-10. institutions after the month; recording
-        self.coalition.after_month(m)
-        self._record(flows=True)
+        del effects, conditioned
+        government_month(sc, hh, s, m)  # 8. registry re-survey; quarterly re-targeting
+        self.coalition.after_month(m)  # 9. trust, membership, learning, evaluation
+        self._record(flows=True)  # 10. the month's figures
         if self.check:
             check_month(self)
 

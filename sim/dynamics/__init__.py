@@ -34,6 +34,7 @@ from sim.dynamics.consumption import consume_and_save
 from sim.dynamics.demography import demography
 from sim.dynamics.health import expected_health_cost, health_shocks
 from sim.dynamics.income import earnings, growth_factor, permanent_labour
+from sim.dynamics.month import Illness, Income, Shocks, draw_shocks, earn, fall_ill, spend
 from sim.dynamics.schooling import enrolment_probability, schooling, schooling_condition, tutoring
 from sim.dynamics.shocks import (
     calendar_month,
@@ -48,6 +49,13 @@ from sim.dynamics.steady_state import back_out_incomes, upper_steady_state
 from sim.dynamics.subdistricts import SubdistrictState
 
 __all__ = [
+    "Illness",
+    "Income",
+    "Shocks",
+    "draw_shocks",
+    "earn",
+    "fall_ill",
+    "spend",
     "SubdistrictState",
     "asset_drift",
     "asset_income",

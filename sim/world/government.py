@@ -13,8 +13,10 @@ import numpy as np
 
 from sim.kernels import kernel, prange
 from sim.kernels.sorting import stable_argsort
+from sim.rng.streams import Streams
 from sim.scenario import Scenario
 from sim.world.households import Households
+from sim.world.registry import refresh_registry
 
 
 def _pkh_total(
@@ -378,3 +380,16 @@ def contributory_insurance(sc: Scenario, rank: np.ndarray, u: np.ndarray) -> np.
     h = sc.health
     p = h.contributory_jkn_low + (h.contributory_jkn_high - h.contributory_jkn_low) * rank
     return u < p
+
+
+def government_month(sc: Scenario, hh: Households, streams: Streams, month: int) -> None:
+    """The government's month: a rolling re-survey of the registry, quarterly re-targeting.
+
+    Each month ``1 / registry.update_months`` of the households are re-surveyed
+    (``sim.world.registry.refresh_registry``); every ``registry.retarget_months`` the
+    programmes (PKH, BPNT, PBI-JKN) are re-targeted on the registry's ranking.
+    """
+    reg = sc.government.registry
+    refresh_registry(sc, hh, streams, month, share=1.0 / reg.update_months)
+    if month % reg.retarget_months == 0:
+        target_government_programmes(sc, hh)
