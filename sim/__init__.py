@@ -1,6 +1,9 @@
 """Sinergi: agent-based simulation of poverty-alleviation coalition strategies.
 
-Public entry points (imported when first used: ``import sim`` itself loads nothing heavy):
+Public entry points. ``import sim`` defines the model and the scenario and does nothing else:
+no kernel is loaded, no model built, no process setting changed (that is ``prepare()``, which
+the first model built in a process calls); batches, trials and the report are imported when
+first used.
 
 * ``load_scenario(name_or_path, overrides=None)``: a validated scenario (``sim.scenario``).
 * ``PovertyModel(scenario, rng=seed)``: a Mesa model of a district's households
@@ -20,22 +23,32 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from sim.kernels import prepare
+from sim.measures import value_for_money
+from sim.model import PovertyModel
+from sim.scenario import Scenario, ScenarioError, load_scenario
+
 __version__ = "0.2.0"
 
-#: Public name -> module that defines it (loaded on first use, PEP 562).
+#: Public names loaded on first use (PEP 562): what only some paths need.
 _PUBLIC = {
-    "PovertyModel": "sim.model",
-    "Scenario": "sim.scenario",
-    "ScenarioError": "sim.scenario",
-    "load_scenario": "sim.scenario",
     "load_results": "sim.batch",
     "run_batch": "sim.batch",
     "run_trial": "sim.analysis.trial",
-    "value_for_money": "sim.measures",
-    "prepare": "sim.kernels",
 }
 
-__all__ = sorted([*_PUBLIC, "__version__"])
+__all__ = [
+    "PovertyModel",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_results",
+    "load_scenario",
+    "prepare",
+    "run_batch",
+    "run_trial",
+    "value_for_money",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -109,3 +109,45 @@ def test_kernels_run_as_the_switch_says(monkeypatch):
     with sim.kernels.forced(True):
         k(*k.example(np.random.default_rng(0), 3))
     assert calls == ["reference"]
+
+
+FIRST_RUN = """
+import numba, sim
+from sim.kernels import REGISTRY
+from sim.scenario import PACKAGE_SCENARIOS
+
+
+def loaded():
+    return {
+        (name, form): len(f.signatures)
+        for name, k in REGISTRY.items()
+        for form in ("parallel", "serial", "compiled")
+        if isinstance(f := getattr(k.compiled, form, k.compiled if form == "compiled" else None),
+                      numba.core.dispatcher.Dispatcher)
+    }
+
+
+sim.prepare()
+before = loaded()
+for path in sorted(PACKAGE_SCENARIOS.glob("*.toml")):  # an enrolment round, every form
+    sc = sim.load_scenario(path, overrides={"population.households": 300, "months": 4})
+    sim.PovertyModel(sc, rng=1).run()
+after = loaded()
+print(sorted(k for k in after if after[k] != before.get(k)))
+"""
+
+
+def test_prepare_loads_every_kernel_a_run_calls():
+    """After ``sim.prepare()`` no run compiles: the first run in a process is not slowed.
+
+    ``prepare`` (called by the first model built, the command line, batch workers and the
+    benchmark) loads each kernel for the argument types of its ``example``; if an example's
+    types differed from a run's, the run would compile mid-month, and this lists the kernel.
+    """
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_RUN], capture_output=True, text=True, check=True, timeout=600
+    )
+    assert out.stdout.strip() == "[]", out.stdout
