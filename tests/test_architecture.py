@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent / "sim"
 
 #: Layer of each module, by longest matching prefix (lowest first).
 LAYERS: dict[str, int] = {
-    "sim": 0,  # the package's own __init__ (lazy public names)
     "sim.kernels": 1,
     "sim.rng": 2,
     "sim.scenario": 3,
@@ -40,6 +39,7 @@ LAYERS: dict[str, int] = {
     "sim.batch": 14,
     "sim.app": 15,
 }
+PACKAGE_LAYER = 16  # ``sim/__init__.py``: the public names, above everything it re-exports
 MAX_LINES = 700  # STYLE.md asks for about 600; data tables (mostly literals) are exempt
 
 
@@ -54,6 +54,8 @@ def modules() -> dict[str, Path]:
 
 
 def layer(name: str) -> int:
+    if name == "sim":
+        return PACKAGE_LAYER
     best = max((p for p in LAYERS if name == p or name.startswith(p + ".")), key=len)
     return LAYERS[best]
 
@@ -83,7 +85,8 @@ def imports(name: str, path: Path) -> set[str]:
 def test_every_module_has_a_layer_and_imports_only_downwards():
     bad = []
     for name, path in modules().items():
-        assert any(name == p or name.startswith(p + ".") for p in LAYERS), f"{name}: no layer"
+        if name != "sim":
+            assert any(name == p or name.startswith(p + ".") for p in LAYERS), f"{name}: no layer"
         for dep in imports(name, path):
             if layer(dep) > layer(name):
                 bad.append(f"{name} (layer {layer(name)}) imports {dep} (layer {layer(dep)})")

@@ -63,44 +63,47 @@ CHUNK = 65_536
 
 
 @jit
-def _household_chunk(
-    lo,
-    hi,
-    consumption,
-    n_young,
-    n_school,
-    n_adult,
-    n_elderly,
-    weight,
-    lines,
-    urban,
-    eq_lines,
-    eq_scale,
-    adult_schooling,
-    n_enrolled,
-    insured,
-    health_state,
-    assets,
-    pbi,
-    subdistrict,
-    food_line_share,
-    asset_deprivation,
-    mpi_cutoff,
-    was_poor,
-    months_out,
-    flows,
-    y,
-    w,
-    sub_poor,
-    sub_persons,
-    acc,
-):
+def _mpi_score(adult_schooling, n_enrolled, n_school, insured, health_state, assets, yi, z32,
+               food_line_share, asset_deprivation):  # fmt: skip
+    """Alkire-Foster score: the six indicators in MPI_INDICATORS order, added as numpy adds them."""
+    sixth = 1.0 / 6.0  # equal indicator weights, normalised as alkire_foster does
+    score = 0.0
+    score += (1.0 if adult_schooling < 6 else 0.0) * sixth
+    score += (1.0 if n_enrolled < n_school else 0.0) * sixth
+    score += (0.0 if insured else 1.0) * sixth
+    score += (1.0 if health_state == 2 else 0.0) * sixth
+    score += (1.0 if assets < asset_deprivation else 0.0) * sixth
+    score += (1.0 if yi < np.float32(food_line_share * z32) else 0.0) * sixth
+    return score
+
+
+@jit
+def _months_out(was_poor, poor, months_out):
+    """Months since leaving poverty (-1 when poor, 0 on exit), and whether it exited, entered."""
+    mo = months_out
+    if mo >= 0:
+        mo = np.int16(mo + 1)
+    exited = entered = False
+    if was_poor and not poor:
+        exited = True
+        mo = np.int16(0)
+    elif poor and not was_poor:
+        entered = True
+    if poor:
+        mo = np.int16(-1)
+    return mo, exited, entered
+
+
+@jit
+def _household_chunk(lo, hi, consumption, n_young, n_school, n_adult, n_elderly, weight, lines,
+                     urban, eq_lines, eq_scale, adult_schooling, n_enrolled, insured, health_state,
+                     assets, pbi, subdistrict, food_line_share, asset_deprivation, mpi_cutoff,
+                     was_poor, months_out, flows, y, w, sub_poor, sub_persons, acc):  # fmt: skip
     """The sums of :func:`household_pass` over households ``lo..hi-1``, written to ``acc``.
 
     ``sub_poor`` and ``sub_persons`` are this chunk's rows (zero on entry); ``y``, ``w``,
     ``was_poor`` and ``months_out`` are written for the chunk's households only.
     """
-    sixth = 1.0 / 6.0  # equal indicator weights, normalised as alkire_foster does
     # scalar accumulators (registers), in the order of SUMS
     persons = wy = p0 = p1 = p2 = watts = 0.0
     persons_u = p0_u = p1_u = p2_u = persons_r = p0_r = p1_r = p2_r = 0.0
@@ -151,30 +154,19 @@ def _household_chunk(
                 p2_r += gap2_w
         if np.float32(c / eq_scale[mem16]) < eq_lines[i]:
             p0_eq += wi
-        # Alkire-Foster: the six indicators in MPI_INDICATORS order, added as numpy adds them
-        score = 0.0
-        score += (1.0 if adult_schooling[i] < 6 else 0.0) * sixth
-        score += (1.0 if n_enrolled[i] < n_school[i] else 0.0) * sixth
-        score += (0.0 if insured[i] else 1.0) * sixth
-        score += (1.0 if health_state[i] == 2 else 0.0) * sixth
-        score += (1.0 if assets[i] < asset_deprivation else 0.0) * sixth
-        score += (1.0 if yi < np.float32(food_line_share * z32) else 0.0) * sixth
+        score = _mpi_score(adult_schooling[i], n_enrolled[i], n_school[i], insured[i],
+                           health_state[i], assets[i], yi, z32, food_line_share,
+                           asset_deprivation)  # fmt: skip
         if score >= mpi_cutoff:
             mpi_poor += wi
             mpi_score += wi * score
         if flows:
-            wp = was_poor[i]
-            mo = months_out[i]
-            if mo >= 0:
-                mo = np.int16(mo + 1)
-            if wp and not poor:
-                exited += wi
-                mo = np.int16(0)
-            elif poor and not wp:
-                entered += wi
-            if poor:
-                mo = np.int16(-1)
+            mo, out, into = _months_out(was_poor[i], poor, months_out[i])
             months_out[i] = mo
+            if out:
+                exited += wi
+            elif into:
+                entered += wi
             if mo == 12:
                 lasting += wi
         was_poor[i] = poor
