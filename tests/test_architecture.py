@@ -9,6 +9,7 @@ each other (function-local and type-checking imports count).
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -191,7 +192,10 @@ heavy = [m for m in ("sim.batch", "sim.report", "sim.analysis.trial", "scipy.sta
 tuned = sim.kernels.process.tune_allocator.cache_info().currsize
 print(loaded, os.environ.get("GOMP_SPINCOUNT"), tuned, heavy)
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = {k: v for k, v in os.environ.items() if k != "GOMP_SPINCOUNT"}  # set by prepare()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     assert out.stdout.strip().split(maxsplit=3) == ["0", "None", "0", "[]"], out.stdout
 
 

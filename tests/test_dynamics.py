@@ -5,6 +5,7 @@ import pytest
 
 import sim
 from sim import dynamics
+from sim.dynamics import month as month_phases
 from tests.conftest import QUIET, small
 
 
@@ -52,7 +53,8 @@ def test_fixed_cost_moves_the_tipping_point_and_no_trap_without_it():
 
 
 def _forced_episode(monkeypatch, chosen, kind):
-    real = dynamics.health_shocks
+    """This month's illnesses as drawn, plus an episode of ``kind`` for ``chosen`` in month 1."""
+    real = month_phases.health_shocks  # where the month's illness phase looks it up
 
     def forced(sc, hh, streams, month):
         oop = real(sc, hh, streams, month)
@@ -67,7 +69,7 @@ def _forced_episode(monkeypatch, chosen, kind):
                 oop[chosen] += h.minor_cost * uncovered
         return oop
 
-    monkeypatch.setattr(dynamics, "health_shocks", forced)
+    monkeypatch.setattr(month_phases, "health_shocks", forced)
 
 
 @pytest.mark.parametrize("kind", ["severe", "minor"])
