@@ -10,7 +10,6 @@ technology, never from a rule. Money is rupiah per month (assets in rupiah).
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize
 
 from sim.dynamics.elementwise import fmax
 from sim.dynamics.examples import rupiah
@@ -124,6 +123,8 @@ def asset_threshold(sc: Scenario, labour: float, k_max: float = 1e10) -> float |
     if up.size == 0:
         return None
     i = up[0]
+    from scipy import optimize  # a root search, off the month's path: not loaded by import sim
+
     return float(
         optimize.brentq(
             lambda k: float(asset_drift(sc, np.array([k]), np.array([labour]))[0]),

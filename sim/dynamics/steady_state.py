@@ -10,7 +10,6 @@ per month.
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize
 
 from sim.dynamics.assets import asset_income, high_tech_income
 from sim.dynamics.health import expected_health_cost
@@ -38,6 +37,8 @@ def upper_steady_state(sc: Scenario) -> float | None:
     if sign.size == 0:
         return None
     i = sign[-1]
+    from scipy import optimize  # set-up only: not loaded by ``import sim``
+
     return float(optimize.brentq(f, grid[::10][i], grid[::10][i + 1]))
 
 
