@@ -174,3 +174,22 @@ def test_calibrate_refuses_impossible_sizes_before_writing(argv, message, capsys
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
     assert calibrate.PRESET_PATH.read_bytes() == before
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_quantile_functions_are_scipy_stats_bit_for_bit(dtype):
+    """``sim.world.quantiles`` reproduces scipy.stats' ppf (edges included) without importing it."""
+    from scipy import stats
+
+    from sim.world.quantiles import betaprime_ppf, poisson_ppf
+
+    rng = np.random.default_rng(7)
+    u = rng.random(200_000).astype(dtype)
+    u[:6] = [0.0, 1.0, 0.5, 1e-12, 1 - 1e-7, np.nextafter(dtype(1), dtype(0))]
+    for p, q in [(2.6, 0.6), (0.3, 8.0), (40.0, 0.05), (1.0, 1.0)]:
+        want, got = stats.betaprime.ppf(u, p, q), betaprime_ppf(u, p, q)
+        assert np.array_equal(want.view(np.uint64), got.view(np.uint64)), (p, q)
+    lam = rng.uniform(0.0, 6.0, u.size)
+    lam[:3] = 0.0
+    want, got = stats.poisson.ppf(u, lam), poisson_ppf(u, lam)
+    assert np.array_equal(want.view(np.uint64), got.view(np.uint64))

@@ -19,6 +19,7 @@ from sim.scenario import Scenario
 from sim.world.distribution import gb2_ppf, latent_log_quantile, log_consumption_sd
 from sim.world.government import contributory_insurance, target_government_programmes
 from sim.world.households import Households
+from sim.world.quantiles import poisson_ppf
 from sim.world.registry import refresh_registry
 
 MAX_MEMBERS = 14
@@ -50,9 +51,7 @@ def _draw_members(
     households.
     """
     lam = (mean_size - 1.0) * np.exp(-gradient * latent_perm - 0.5 * gradient**2)
-    from scipy import stats  # set-up only: not loaded by ``import sim`` (0.6 s)
-
-    extra = np.minimum(stats.poisson.ppf(u_slots[:, 0], lam), MAX_MEMBERS - 1).astype(np.int16)
+    extra = np.minimum(poisson_ppf(u_slots[:, 0], lam), MAX_MEMBERS - 1).astype(np.int16)
     # age group of each extra member from its own uniform
     tilt = np.clip(0.5 - 0.15 * latent_perm, 0.2, 0.8)  # weight on children among extras
     p_young = 0.33 * tilt
