@@ -62,7 +62,7 @@ def platform_info() -> dict[str, Any]:
         "python_implementation": platform.python_implementation(),
         "cpu_count": os.cpu_count(),
         # recorded figures of the compiled path and of the numpy reference differ in the last
-        # bits (about 1e-15 relative; sim.recording); the simulated households do not
+        # bits (about 1e-15 relative; sim.measures.passes); the simulated households do not
         "compiled_kernels": enabled(),
     }
 
