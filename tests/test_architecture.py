@@ -178,15 +178,9 @@ def test_import_sim_is_quiet():
     need (the batch runner, the report, the trials, scipy.stats, matplotlib).
     """
     code = """
-import os, sys, numba, sim
-from sim.kernels import REGISTRY
-loaded = sum(
-    len(f.signatures)
-    for k in REGISTRY.values()
-    for f in (getattr(k.compiled, "parallel", None), getattr(k.compiled, "serial", None),
-              k.compiled)
-    if isinstance(f, numba.core.dispatcher.Dispatcher)
-)
+import os, sys, sim
+from sim.kernels.registry import loaded
+loaded = sum(loaded().values())
 heavy = [m for m in ("sim.batch", "sim.report", "sim.analysis.trial", "scipy.stats", "matplotlib")
          if m in sys.modules]
 tuned = sim.kernels.process.tune_allocator.cache_info().currsize

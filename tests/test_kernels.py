@@ -112,20 +112,9 @@ def test_kernels_run_as_the_switch_says(monkeypatch):
 
 
 FIRST_RUN = """
-import numba, sim
-from sim.kernels import REGISTRY
+import sim
+from sim.kernels.registry import loaded
 from sim.scenario import PACKAGE_SCENARIOS
-
-
-def loaded():
-    return {
-        (name, form): len(f.signatures)
-        for name, k in REGISTRY.items()
-        for form in ("parallel", "serial", "compiled")
-        if isinstance(f := getattr(k.compiled, form, k.compiled if form == "compiled" else None),
-                      numba.core.dispatcher.Dispatcher)
-    }
-
 
 sim.prepare()
 before = loaded()

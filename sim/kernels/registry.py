@@ -64,6 +64,32 @@ class Kernel:
 REGISTRY: dict[str, Kernel] = {}
 
 
+def _add(
+    loop: Callable[..., Any],
+    compiled: Callable[..., Any],
+    reference: Callable[..., Any],
+    example: Callable[[np.random.Generator, int], tuple[Any, ...]],
+    rtol: float,
+    parallel: bool,
+) -> Kernel:
+    """Put a kernel in :data:`REGISTRY` under ``module.function`` (once)."""
+    k = Kernel(
+        name=f"{loop.__module__}.{loop.__qualname__}",
+        loop=loop,
+        compiled=compiled,
+        reference=reference,
+        example=example,
+        rtol=rtol,
+        parallel=parallel,
+    )
+    if k.name in REGISTRY:
+        raise ValueError(f"kernel {k.name} is registered twice")
+    REGISTRY[k.name] = k
+    k.__doc__ = loop.__doc__  # help() on a kernel shows the mechanism
+    k.__wrapped__ = loop  # type: ignore[attr-defined]
+    return k
+
+
 def kernel(
     reference: Callable[..., Any],
     *,
@@ -87,21 +113,7 @@ def kernel(
 
     def register(loop: Callable[..., Any]) -> Kernel:
         compiled = _compile.pjit(loop) if parallel else _compile.jit(loop)
-        k = Kernel(
-            name=f"{loop.__module__}.{loop.__qualname__}",
-            loop=loop,
-            compiled=compiled,
-            reference=reference,
-            example=example,
-            rtol=rtol,
-            parallel=parallel,
-        )
-        if k.name in REGISTRY:
-            raise ValueError(f"kernel {k.name} is registered twice")
-        REGISTRY[k.name] = k
-        k.__doc__ = loop.__doc__  # help() on a kernel shows the mechanism
-        k.__wrapped__ = loop  # type: ignore[attr-defined]
-        return k
+        return _add(loop, compiled, reference, example, rtol, parallel)
 
     return register
 
@@ -122,21 +134,7 @@ def composite(
     """
 
     def register(func: Callable[..., Any]) -> Kernel:
-        k = Kernel(
-            name=f"{func.__module__}.{func.__qualname__}",
-            loop=func,
-            compiled=func,
-            reference=reference,
-            example=example,
-            rtol=rtol,
-            parallel=parallel,
-        )
-        if k.name in REGISTRY:
-            raise ValueError(f"kernel {k.name} is registered twice")
-        REGISTRY[k.name] = k
-        k.__doc__ = func.__doc__
-        k.__wrapped__ = func  # type: ignore[attr-defined]
-        return k
+        return _add(func, func, reference, example, rtol, parallel)
 
     return register
 
@@ -165,3 +163,23 @@ def warm_up(modules: tuple[str, ...] | None = None) -> None:
                 k.compiled(*k.example(rng, 3))
             finally:
                 _compile.FORCE.parallel = False
+
+
+def loaded() -> dict[tuple[str, str], int]:
+    """Compiled signatures loaded so far, per kernel and form (``parallel``, ``serial``, ``one``).
+
+    Zero everywhere after ``import sim``; :func:`warm_up` loads one per form; a run that
+    compiled a new one would show here (``tests/test_kernels.py``).
+    """
+    from sim.kernels.switch import numba
+
+    if numba is None:
+        return {}
+    out = {}
+    for name, k in REGISTRY.items():
+        forms = {"parallel": getattr(k.compiled, "parallel", None),
+                 "serial": getattr(k.compiled, "serial", None), "one": k.compiled}  # fmt: skip
+        for form, f in forms.items():
+            if isinstance(f, numba.core.dispatcher.Dispatcher):
+                out[(name, form)] = len(f.signatures)
+    return out
