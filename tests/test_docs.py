@@ -14,3 +14,14 @@ def test_parameters_md_is_current():
     assert written == parameter_table_markdown(), (
         "docs/parameters.md is stale: run python -m sim.scenario > docs/parameters.md"
     )
+
+
+def test_the_parameter_reference_command_refuses_arguments():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "sim.scenario", "--out", "x"], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and not done.stdout
+    assert done.stderr.strip().splitlines()[-1].startswith("python -m sim.scenario: error:")

@@ -13,6 +13,7 @@ A test (``tests/test_docs.py``) fails when the file is stale.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import typing
 from collections.abc import Iterator
@@ -343,7 +344,12 @@ def parameter_table_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> int:
-    """Write the parameter reference to standard output."""
+def main(argv: list[str] | None = None) -> int:
+    """Write the parameter reference to standard output (it takes no arguments)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.scenario",
+        description="Write the parameter reference (docs/parameters.md) to standard output.",
+    )
+    parser.parse_args(argv)  # an unknown argument: one line and exit 2
     sys.stdout.write(parameter_table_markdown())
     return 0
