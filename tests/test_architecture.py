@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "sim.kernels": 1,
     "sim.rng": 2,
     "sim.scenario": 3,
+    "sim.data": 3,
     "sim.world": 4,
     "sim.dynamics": 5,
     "sim.world.synthesis": 6,  # the starting population is a steady state of the dynamics
