@@ -41,9 +41,11 @@ from sim.measures.record import (
 )
 from sim.rng.streams import Streams
 from sim.scenario import Scenario
+from sim.world.burn_in import burn_in
 from sim.world.government import government_month
 from sim.world.households import Households
-from sim.world.lines import poverty_lines
+from sim.world.lines import line_factor, poverty_lines
+from sim.world.measurement import measured_consumption_pc
 from sim.world.synthesis import synthesize
 
 F32 = np.float32
@@ -88,13 +90,17 @@ class PovertyModel(mesa.Model):
         self.seed = int(rng)
         self.streams = Streams(self.seed)
         self.households: Households = synthesize(scenario, self.streams)
-        self.subdistricts = dynamics.SubdistrictState.empty(scenario)
-        self.lines = poverty_lines(scenario, self.households.urban)
+        # the start is the dynamics' own steady state: a burn-in before month 0
+        self.subdistricts = burn_in(scenario, self.households, self.streams)
+        self.lines0 = poverty_lines(scenario, self.households.urban)  # March 2024
+        self.lines = self.lines0.copy()  # this month's lines (their real drift), shared
         self._gov_background = 0.0
         self.coalition = Coalition(self, scenario, self.households, self.lines, self.streams)
         self.check = bool(check)
         # the month's figures; the Gini's sort runs on a second thread in large runs
-        self.record = MonthlyRecord(scenario, self.households, self.lines, not self.check)
+        self.record = MonthlyRecord(
+            scenario, self.households, self.lines, self.streams, not self.check
+        )
         # Mesa's stock plot components (the explorer, sim/app.py) read model.datacollector:
         # a few headline columns of the last timeseries row, collected at each recording.
         self.datacollector = mesa.DataCollector(
@@ -113,6 +119,7 @@ class PovertyModel(mesa.Model):
     def step(self) -> None:
         """Advance one month: a line a mechanism, in the order of the module docstring."""
         sc, hh, s, m = self.config, self.households, self.streams, self.month
+        self._move_lines(m)  # this month's poverty lines (their real drift)
         effects, injected = self.coalition.month(m)  # 1. institutions raise, enrol and deliver
         hh.insured[:] = hh.pbi | hh.jkn_contributory | effects.insured  # this month's cover
         shocks = dynamics.draw_shocks(sc, hh, self.subdistricts, s, m)  # 2. earnings shocks
@@ -139,6 +146,12 @@ class PovertyModel(mesa.Model):
         if self.check:
             check_month(self)
 
+    def _move_lines(self, month: int) -> None:
+        """Set the shared line arrays to ``month``'s (``sim.world.lines.line_factor``)."""
+        factor = line_factor(self.config, month)
+        np.multiply(self.lines0, F32(factor), out=self.lines)
+        self.record.move_lines(factor)
+
     def run(self) -> PovertyModel:
         """Run ``config.months`` months (from wherever the model is). Returns the model."""
         for _ in range(self.config.months - self.month):
@@ -148,19 +161,18 @@ class PovertyModel(mesa.Model):
 
     # ----------------------------------------------------------------------------------------
     def observed_consumption_pc(self) -> np.ndarray:
-        """Per-capita consumption as a survey would measure it this month.
+        """Per-capita consumption as a survey measures it this month (rupiah, float32).
 
-        Classical multiplicative error, log-normal with sd ``measurement.survey_error_sd``, from
-        its own stream (so measuring never changes the run). Use it to compare the model's
-        churning with panel surveys like for like.
+        The one definition of measured consumption (``sim.world.measurement``): true
+        consumption times a classical log-normal error (sd ``measurement.survey_error_sd``)
+        drawn afresh each month from its own stream, so measuring never changes the run. The
+        recorded poverty figures, the registry and institutions' surveys use the same values.
         """
-        sd = F32(self.config.measurement.survey_error_sd)
-        err = self.streams.normal("survey.error", self.month, self.households.n)
-        return self.households.consumption_pc * np.exp(sd * err)
+        return measured_consumption_pc(self.config, self.households, self.streams, self.month)
 
     def mpi_deprivations(self) -> np.ndarray:
         """The (n, 6) boolean deprivation matrix over ``sim.measures.record.MPI_INDICATORS``."""
-        return mpi_deprivations(self.households, self.lines)
+        return mpi_deprivations(self.households, self.lines, self.observed_consumption_pc())
 
     def _record(self, flows: bool | None) -> None:
         """Record the month: household figures, reach, money, coalition (``sim.measures``)."""

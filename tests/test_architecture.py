@@ -26,7 +26,8 @@ LAYERS: dict[str, int] = {
     "sim.data": 3,
     "sim.world": 4,
     "sim.dynamics": 5,
-    "sim.world.synthesis": 6,  # the starting population is a steady state of the dynamics
+    "sim.world.synthesis": 6,
+    "sim.world.burn_in": 6,  # the starting population is a steady state of the dynamics
     "sim.ledger": 6,
     "sim.programs": 6,
     "sim.institutions": 7,

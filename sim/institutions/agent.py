@@ -22,6 +22,7 @@ from sim.kernels.sorting import stable_argsort
 from sim.programs import Effects
 from sim.scenario import Institution as InstitutionSpec
 from sim.scenario import Scenario
+from sim.world.measurement import surveyed_consumption
 
 F32 = np.float32
 FIXED_COST_BUFFER_MONTHS = 3
@@ -206,7 +207,9 @@ class Institution(mesa.Agent):
             if key in cache["views"]:
                 return cache["views"][key]
         if "truth" not in cache:
-            cache["truth"] = np.log(np.maximum(hh.consumption_pc, F32(1)))
+            # what a survey records this month (sim.world.measurement); own noise on top
+            measured = surveyed_consumption(state.sc, hh, state.streams, m) / hh.members
+            cache["truth"] = np.log(np.maximum(measured, F32(1)))
         view = self._view(m, state, cache["truth"], group, access)
         if key is not None:
             cache["views"][key] = view

@@ -25,8 +25,10 @@ from sim.measures import multidimensional, poverty
 from sim.measures.gini_order import GINI_THREAD_HOUSEHOLDS, GiniOrder
 from sim.measures.inequality import gini
 from sim.measures.passes import SUMS, household_pass
+from sim.rng.streams import Streams
 from sim.scenario import Scenario
 from sim.world.households import Households
+from sim.world.measurement import surveyed_consumption
 
 F32 = np.float32
 
@@ -47,8 +49,15 @@ ASSET_DEPRIVATION = 500_000.0
 """Productive assets below which a household is deprived (rupiah)."""
 
 
-def mpi_deprivations(hh: Households, lines: np.ndarray) -> np.ndarray:
-    """The (n, 6) boolean deprivation matrix over :data:`MPI_INDICATORS`."""
+def mpi_deprivations(
+    hh: Households, lines: np.ndarray, consumption_pc: np.ndarray | None = None
+) -> np.ndarray:
+    """The (n, 6) boolean deprivation matrix over :data:`MPI_INDICATORS`.
+
+    ``consumption_pc`` is the measured per-capita consumption (rupiah per capita per month)
+    the consumption indicator reads; the true one when omitted.
+    """
+    y = hh.consumption_pc if consumption_pc is None else consumption_pc
     return np.stack(
         [
             hh.adult_schooling < 6,
@@ -56,22 +65,25 @@ def mpi_deprivations(hh: Households, lines: np.ndarray) -> np.ndarray:
             ~hh.insured,
             hh.health_state == 2,
             hh.assets < ASSET_DEPRIVATION,
-            hh.consumption_pc < F32(FOOD_LINE_SHARE) * lines,
+            y < F32(FOOD_LINE_SHARE) * lines,
         ],
         axis=1,
     )
 
 
-def equivalence_lines(sc: Scenario, hh: Households, lines: np.ndarray) -> np.ndarray:
+def equivalence_lines(
+    sc: Scenario, hh: Households, lines: np.ndarray, consumption: np.ndarray
+) -> np.ndarray:
     """Lines for equivalised consumption giving the same area headcounts at month 0.
 
     Equivalised consumption is ``consumption / members ** theta`` (``theta`` the scenario's
     ``measurement.equivalence_elasticity``); per area, the line is the equivalised consumption
     at the person-weighted quantile equal to the area's per-capita headcount (rupiah).
+    ``consumption`` is the measured household consumption (rupiah per month).
     """
     theta = sc.measurement.equivalence_elasticity
-    y_eq = hh.consumption / hh.members.astype(F32) ** F32(theta)
-    y_pc = hh.consumption_pc
+    y_eq = consumption / hh.members.astype(F32) ** F32(theta)
+    y_pc = consumption / hh.members
     out = np.empty(hh.n, dtype=F32)
     for area in (True, False):
         mask = hh.urban == area
@@ -89,10 +101,14 @@ def equivalence_lines(sc: Scenario, hh: Households, lines: np.ndarray) -> np.nda
 class MonthlyRecord:
     """What the monthly figures carry from month to month, and the rows recorded so far.
 
+    The figures read consumption through ``sim.world.measurement.surveyed_consumption``: as
+    a survey measures it when ``measurement.as_surveyed``, else true consumption.
+
     Args:
         sc: The scenario (measurement, sub-districts).
         hh: The household arrays (read each month; ``months_out`` is updated here).
         lines: Each household's poverty line (rupiah per capita per month).
+        streams: The run's streams (the survey error).
         gini_thread: Sort for the Gini on a second thread (large runs with compiled kernels;
             ``GINI_THREAD_HOUSEHOLDS``).
 
@@ -103,15 +119,24 @@ class MonthlyRecord:
     """
 
     def __init__(
-        self, sc: Scenario, hh: Households, lines: np.ndarray, gini_thread: bool = False
+        self,
+        sc: Scenario,
+        hh: Households,
+        lines: np.ndarray,
+        streams: Streams,
+        gini_thread: bool = False,
     ) -> None:
         self.scenario = sc
         self.households = hh
         self.lines = lines
+        self.streams = streams
         self.rows: list[dict[str, Any]] = []
         self.sub_p0: list[np.ndarray] = []
-        self.was_poor = hh.consumption_pc < lines
-        self.eq_lines = equivalence_lines(sc, hh, lines)
+        self.measured = np.empty(hh.n, dtype=F32)
+        measured = surveyed_consumption(sc, hh, streams, 0, out=self.measured)
+        self.was_poor = measured / hh.members < lines
+        self.eq_lines0 = equivalence_lines(sc, hh, lines, measured)
+        self.eq_lines = self.eq_lines0.copy()
         self.gini = GiniOrder(gini_thread and hh.n >= GINI_THREAD_HOUSEHOLDS)
         self.buffers: tuple[np.ndarray, ...] | None = None
         self.eq_scale: np.ndarray | None = None
@@ -119,6 +144,22 @@ class MonthlyRecord:
     def finish(self) -> None:
         """Complete the last row (its Gini entries)."""
         self.gini.finish()
+
+    def measure(self, month: int) -> np.ndarray:
+        """This month's household consumption as the figures read it.
+
+        ``sim.world.measurement.surveyed_consumption``; measured values go into a buffer
+        reused each month (rupiah per month).
+        """
+        if self.measured.shape[0] != self.households.n:
+            self.measured = np.empty(self.households.n, dtype=F32)
+        return surveyed_consumption(
+            self.scenario, self.households, self.streams, month, out=self.measured
+        )
+
+    def move_lines(self, factor: float) -> None:
+        """Lines for equivalised consumption follow the poverty line's real drift."""
+        np.multiply(self.eq_lines0, F32(factor), out=self.eq_lines)
 
 
 def reference_figures(
@@ -131,7 +172,8 @@ def reference_figures(
     """
     hh, sc, z = rec.households, rec.scenario, rec.lines
     members = hh.members  # computed once: hh.consumption_pc and hh.persons, same numbers
-    y = hh.consumption / members
+    measured = rec.measure(month)
+    y = measured / members
     w = members * hh.weight.astype(np.float64)
     row: dict[str, Any] = {"month": month}
     s = poverty.poverty_summary(y, z, weights=w)
@@ -147,9 +189,9 @@ def reference_figures(
             row[f"p0_{area}"] = row[f"p1_{area}"] = row[f"p2_{area}"] = np.nan
             row[f"gini_{area}"] = np.nan
     theta = sc.measurement.equivalence_elasticity
-    y_eq = hh.consumption / members.astype(F32) ** F32(theta)
+    y_eq = measured / members.astype(F32) ** F32(theta)
     row["p0_equivalence"] = poverty.fgt(y_eq, rec.eq_lines, 0, weights=w)
-    h_, a_, m0 = multidimensional.alkire_foster(mpi_deprivations(hh, z), MPI_K, weights=w)
+    h_, a_, m0 = multidimensional.alkire_foster(mpi_deprivations(hh, z, y), MPI_K, weights=w)
     row.update(mpi_h=h_, mpi_a=a_, mpi_m0=m0)
     poor = y < z
     if flows:
@@ -184,14 +226,14 @@ def reference_figures(
 
 def _example(rng: np.random.Generator, n: int) -> tuple[Any, ...]:
     """A month-0 record of a small synthesised population (``n`` at least 200 households)."""
-    from sim.rng.streams import Streams
     from sim.scenario import load_scenario
     from sim.world.lines import poverty_lines
     from sim.world.synthesis import synthesize
 
     sc = load_scenario("no_programs", overrides={"population.households": max(n, 200)})
-    hh = synthesize(sc, Streams(int(rng.integers(1 << 30))))
-    return MonthlyRecord(sc, hh, poverty_lines(sc, hh.urban)), 1, True
+    streams = Streams(int(rng.integers(1 << 30)))
+    hh = synthesize(sc, streams)
+    return MonthlyRecord(sc, hh, poverty_lines(sc, hh.urban), streams), 1, True
 
 
 @composite(reference=reference_figures, example=_example, parallel=True, rtol=1e-12)
@@ -220,8 +262,9 @@ def household_figures(
         rec.eq_scale = np.arange(128, dtype=np.int16).astype(F32) ** theta
     rec.gini.finish()  # it reads the buffers this pass overwrites
     y, w, sub_poor, sub_persons = rec.buffers
+    measured = rec.measure(month)
     sums = household_pass(
-        hh.consumption, hh.n_young, hh.n_school, hh.n_adult, hh.n_elderly, hh.weight, z,
+        measured, hh.n_young, hh.n_school, hh.n_adult, hh.n_elderly, hh.weight, z,
         hh.urban, rec.eq_lines, rec.eq_scale, hh.adult_schooling, hh.n_enrolled, hh.insured,
         hh.health_state, hh.assets, hh.pbi, hh.subdistrict, F32(FOOD_LINE_SHARE),
         F32(ASSET_DEPRIVATION), float(MPI_K) - multidimensional.AF_TOLERANCE, rec.was_poor,

@@ -39,14 +39,23 @@ class Streams:
             from ``numpy.random.SeedSequence``).
     """
 
-    def __init__(self, root_seed: int) -> None:
+    def __init__(self, root_seed: int, prefix: str = "") -> None:
         if int(root_seed) < 0:
             raise ValueError(f"root seed must be a non-negative integer, got {root_seed}")
         self.root_seed = int(root_seed)
+        self.prefix = prefix
+
+    def prefixed(self, prefix: str) -> Streams:
+        """The same run's streams under other names: decision ``d`` becomes ``prefix + d``.
+
+        The burn-in of the starting population (``sim.world.burn_in``) draws from
+        ``prefixed("burn-in/")``, so its months never share a draw with the run's months.
+        """
+        return Streams(self.root_seed, self.prefix + prefix)
 
     def _seq(self, decision: str, month: int) -> np.random.SeedSequence:
         return np.random.SeedSequence(
-            self.root_seed, spawn_key=(decision_key(decision), int(month))
+            self.root_seed, spawn_key=(decision_key(self.prefix + decision), int(month))
         )
 
     def key(self, decision: str, month: int) -> tuple[np.uint64, np.uint64]:

@@ -157,6 +157,13 @@ class Measurement(Section):
         ge=0,
         le=2,
     )
+    as_surveyed: bool = param(
+        False,
+        "switch",
+        "method (issue 15, default from 0.3.0): the recorded poverty figures, the registry's "
+        "re-surveys and institutions' surveys read consumption as a survey measures it "
+        "(sim.world.measurement); off, they read true consumption as in 0.2",
+    )
     equivalence_elasticity: float = param(
         0.75,
         "elasticity of needs to household size",

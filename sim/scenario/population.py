@@ -64,6 +64,16 @@ class Population(Section):
         le=3,
     )
 
+    burn_in_months: int = param(
+        0,
+        "months",
+        "method (issue 15): the household dynamics run this long before month 0, from their own "
+        "streams, so that the start carries their fast transients (sim.world.burn_in); 0 starts "
+        "from the drawn population, as in 0.2 (the default until the steady-state fit lands)",
+        ge=0,
+        le=600,
+    )
+
     @model_validator(mode="after")
     def _urban_fits(self) -> Population:
         if self.urban_subdistricts > self.subdistricts:
@@ -97,14 +107,32 @@ class Calibration(Section):
 
 
 class PovertyLine(Section):
-    """Poverty lines (March 2024 prices) and the poverty-line index that deflates them."""
+    """Poverty lines at March 2024 prices, their real drift, and consumer prices.
+
+    The BPS line rises faster than consumer prices (its basket is re-priced and its non-food
+    part follows spending): at consumer prices of March 2024 the line drifts up by
+    ``real_drift_annual`` a year, and a projection must carry that drift.
+    """
 
     urban: float = param(601_871.0, "rupiah per capita per month", "BPS March 2024", gt=0)
     rural: float = param(556_874.0, "rupiah per capita per month", "BPS March 2024", gt=0)
+    real_drift_annual: float = param(
+        0.0,
+        "per year, real (over consumer prices)",
+        "BPS: national line Rp 330,776 (March 2015) -> Rp 582,932 (March 2024), +6.5% a year "
+        "(data/bps national series), against consumer prices +3.05% a year (BPS CPI, "
+        "December-on-December 2015-2023: 3.35, 3.02, 3.61, 3.13, 2.72, 1.68, 1.87, 5.51, "
+        "2.61%): ln(1.065) - 0.0300 = 0.033. Default 0 (a line fixed in real terms, as in "
+        "0.2) until growth is re-fitted with the drift (issue 15)",
+        ge=-0.1,
+        le=0.2,
+    )
     index_growth_annual: float = param(
         0.059,
         "per year",
-        "BPS: national line +5.9% March 2023 -> March 2024 (the deflator)",
+        "BPS: national line +5.9% March 2023 -> March 2024; the nominal line column is the "
+        "line times this index (with real_drift_annual above 0, set it to consumer-price "
+        "inflation, 0.0305, BPS CPI 2015-2023)",
         ge=-0.5,
         le=1,
     )

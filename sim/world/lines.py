@@ -1,4 +1,8 @@
-"""Poverty lines per household: BPS's urban and rural lines (rupiah per capita per month)."""
+"""Poverty lines per household: BPS's urban and rural lines and their real drift.
+
+Lines are rupiah per capita per month at March 2024 consumer prices: BPS's March 2024 line of
+the household's area at month 0, rising by ``poverty_line.real_drift_annual`` a year.
+"""
 
 from __future__ import annotations
 
@@ -18,3 +22,8 @@ def poverty_lines(sc: Scenario, urban: np.ndarray) -> np.ndarray:
         float32 lines, one per household.
     """
     return np.where(urban, sc.poverty_line.urban, sc.poverty_line.rural).astype(np.float32)
+
+
+def line_factor(sc: Scenario, month: int) -> float:
+    """The line at ``month`` relative to month 0: ``(1 + real_drift_annual) ** (month / 12)``."""
+    return float((1.0 + sc.poverty_line.real_drift_annual) ** (month / 12.0))

@@ -1,6 +1,8 @@
 """The social registry (DTKS): a proxy-means score per household, re-surveyed on a rolling basis.
 
-The registry's score is log per-capita consumption plus normal error (``registry.noise_sd``).
+The registry's score is log per-capita consumption (as a survey measures it when
+``measurement.as_surveyed``: ``sim.world.measurement``) plus the proxy-means test's normal
+error (``registry.noise_sd``).
 Local governments verify it continuously rather than rebuild it at once: each month a random
 1 / ``registry.update_months`` of records is refreshed, so a record is on average
 ``update_months`` old. Only the chosen records are computed and drawn; the two passes over them
@@ -15,6 +17,7 @@ from sim.kernels import kernel
 from sim.rng.streams import Streams
 from sim.scenario import Scenario
 from sim.world.households import Households
+from sim.world.measurement import measurement_factor
 
 
 def _registry_pc_reference(
@@ -136,5 +139,7 @@ def refresh_registry(
         noise = streams.normal_of("registry.noise", month, chosen)
     pc = np.empty(chosen.size, dtype=np.float32)
     registry_pc(chosen, hh.consumption, hh.n_young, hh.n_school, hh.n_adult, hh.n_elderly, pc)
+    if sc.measurement.as_surveyed:  # a survey records measured consumption; the PMT's error on top
+        pc *= measurement_factor(sc, streams, month, hh.n, None if share >= 1.0 else chosen)
     # numpy's log between the two passes: the compiled log would round differently
     registry_store(chosen, np.log(pc), np.float32(g.noise_sd), noise, hh.registry_score)

@@ -1,0 +1,115 @@
+"""Issue 15's building blocks: measured consumption once, the burn-in, the line's real drift,
+BPS's national series shipped with the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import sim
+from sim.data import bps
+from sim.measures import poverty
+from sim.world import measurement
+from tests.conftest import small
+
+SURVEYED = {"measurement.as_surveyed": True}
+
+
+def test_observed_consumption_is_true_times_a_lognormal_error_from_its_own_stream():
+    model = sim.PovertyModel(small(3_000, 2), rng=4)
+    hh, sd = model.households, model.config.measurement.survey_error_sd
+    e = model.streams.normal(measurement.STREAM, 0, hh.n)
+    expected = (hh.consumption * np.exp(np.float32(sd) * e)) / hh.members
+    np.testing.assert_array_equal(model.observed_consumption_pc(), expected)
+    ratio = np.log(model.observed_consumption_pc() / hh.consumption_pc)
+    assert abs(ratio.std() - sd) < 0.01 and abs(ratio.mean()) < 0.01
+    # measuring never changes the run
+    a = sim.PovertyModel(small(3_000, 3), rng=4)
+    b = sim.PovertyModel(small(3_000, 3), rng=4)
+    a.observed_consumption_pc()
+    pd.testing.assert_frame_equal(a.run().timeseries(), b.run().timeseries())
+
+
+def test_recorded_figures_are_of_measured_consumption_when_as_surveyed():
+    model = sim.PovertyModel(small(4_000, 3, **SURVEYED), rng=2)
+    hh = model.households
+    for month in range(4):
+        if month:
+            model.step()
+        y = model.observed_consumption_pc()
+        got = model.timeseries().iloc[month]
+        w = hh.persons
+        assert abs(got.p0 - poverty.fgt(y, model.lines, 0, weights=w)) < 1e-12
+        assert abs(got.p1 - poverty.fgt(y, model.lines, 1, weights=w)) < 1e-9
+    # survey error makes the measured headcount larger than the true one at the bottom tail
+    true_p0 = poverty.fgt(hh.consumption_pc, model.lines, 0, weights=hh.persons)
+    assert model.timeseries().p0.iloc[-1] > true_p0
+
+
+def test_off_switch_keeps_figures_on_true_consumption():
+    model = sim.PovertyModel(small(4_000, 1), rng=2)
+    hh = model.households
+    got = model.timeseries().p0.iloc[0]
+    assert got == poverty.fgt(hh.consumption_pc, model.lines, 0, weights=hh.persons)
+
+
+def test_registry_scores_read_measured_consumption_when_as_surveyed():
+    sc = small(3_000, 1, **SURVEYED, **{"government.registry.noise_sd": 0.0})
+    model = sim.PovertyModel(sc, rng=6)
+    hh = model.households
+    # at set-up every record is surveyed at month 0: score = log measured per-capita consumption
+    fresh = sim.PovertyModel(small(3_000, 1, **SURVEYED), rng=6).households
+    assert fresh.n == hh.n
+    from sim.rng.streams import Streams
+    from sim.world.synthesis import synthesize
+
+    drawn = synthesize(sc, Streams(6))
+    factor = measurement.measurement_factor(sc, Streams(6), 0, drawn.n)
+    pc = np.maximum(drawn.consumption / drawn.members, np.float32(1)) * factor
+    np.testing.assert_allclose(drawn.registry_score, np.log(pc), rtol=0, atol=2e-6)
+
+
+def test_burn_in_zero_is_the_drawn_population_and_its_months_use_their_own_streams():
+    base = sim.PovertyModel(small(3_000, 2), rng=3).run().timeseries()
+    zero = sim.PovertyModel(small(3_000, 2, **{"population.burn_in_months": 0}), rng=3)
+    pd.testing.assert_frame_equal(base, zero.run().timeseries())
+    burnt = sim.PovertyModel(small(3_000, 2, **{"population.burn_in_months": 12}), rng=3)
+    again = sim.PovertyModel(small(3_000, 2, **{"population.burn_in_months": 12}), rng=3)
+    pd.testing.assert_frame_equal(burnt.run().timeseries(), again.run().timeseries())
+    assert burnt.timeseries().p0.iloc[0] != base.p0.iloc[0]  # the start moved
+    # the burn-in's draws are not the run's: month 0's shock stream is untouched
+    s = burnt.streams
+    own = s.prefixed("burn-in/").normal("shock.transitory", 0, 10)
+    assert not np.array_equal(own, s.normal("shock.transitory", 0, 10))
+
+
+def test_burn_in_has_no_growth():
+    grow = {"population.burn_in_months": 12, "income.growth_annual": 0.2}
+    still = {"population.burn_in_months": 12, "income.growth_annual": 0.0}
+    a = sim.PovertyModel(small(3_000, 1, **grow), rng=8).households
+    b = sim.PovertyModel(small(3_000, 1, **still), rng=8).households
+    np.testing.assert_array_equal(a.consumption, b.consumption)
+
+
+def test_lines_drift_in_real_terms():
+    sc = small(2_000, 12, **{"poverty_line.real_drift_annual": 0.033})
+    model = sim.PovertyModel(sc, rng=1)
+    z0 = model.lines.copy()
+    model.run()
+    np.testing.assert_allclose(model.lines, z0 * np.float32(1.033), rtol=1e-6)
+    y, w = model.households.consumption_pc, model.households.persons
+    assert model.timeseries().p0.iloc[-1] == poverty.fgt(y, model.lines, 0, weights=w)
+
+
+def test_bps_series_is_the_shared_table_and_reads_as_published():
+    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "bps" / "national_series.csv"
+    if shared.exists():  # CI and development: the copy is byte for byte the shared table
+        assert shared.read_bytes() == bps.PATH.read_bytes()
+    assert bps.round_value(2024, "march", "p0") == 9.03
+    assert bps.round_value(2015, "march", "p0") == 11.22
+    assert bps.round_value(2024, "march", "poverty_line", "urban") == 601_871
+    s = bps.national_series()
+    assert not ((s.year == 2023) & (s["round"] == "september")).any()  # no such round
+    assert s.date.is_monotonic_increasing and len(s) == 28
