@@ -58,8 +58,10 @@ def demography(sc: Scenario, hh: Households, streams: Streams, month: int) -> No
 
     Ageing is a Markov approximation: each person leaves an age group at the rate 1 / (months
     in the group); children aged 0-6 reach school age once a year, at the start of the school
-    year (rate 1/7 a year). New adults bring the schooling they accumulated at 7-15 plus
-    ``schooling.post_basic_years``. A household always keeps at least one member (a death of
+    year (rate 1/7 a year). New adults bring the schooling they accumulated at 7-15 plus their
+    household's ``cohort_offset`` (``schooling.post_basic_years``; with
+    ``schooling.cohorts_keep_level``, what keeps the household's adults at their level:
+    ``sim.world.synthesis``). A household always keeps at least one member (a death of
     the last member is read as a successor taking over). Adults beyond the second leave at
     ``leave_rate`` to form households outside the panel (MODEL.md: household formation is
     optional; they are not tracked).
@@ -81,7 +83,7 @@ def demography(sc: Scenario, hh: Households, streams: Streams, month: int) -> No
         hh.adult_schooling,
         hh.child_schooling,
         counts,
-        F32(sc.schooling.post_basic_years),
+        hh.cohort_offset,
     )
 
 
@@ -141,7 +143,7 @@ def _demography_reference(
     adult_schooling: np.ndarray,
     child_schooling: np.ndarray,
     counts: np.ndarray,
-    post_basic: np.float32,
+    offset: np.ndarray,
 ) -> None:
     """The demography's updates from the drawn ``counts`` in numpy (int8 arithmetic)."""
     young_to_school, school_to_adult, adult_to_elderly, births = counts[:4]
@@ -154,7 +156,7 @@ def _demography_reference(
     total = adults_after + new_adults
     adult_schooling[:] = np.where(
         total > 0,
-        (adult_schooling * adults_after + (child_schooling + post_basic) * new_adults)
+        (adult_schooling * adults_after + (child_schooling + offset) * new_adults)
         / np.maximum(total, 1),
         adult_schooling,
     )
@@ -193,7 +195,7 @@ def _demography_example(rng: np.random.Generator, n: int) -> tuple:
         rng.uniform(0, 12, n).astype(F32),
         rng.uniform(0, 9, n).astype(F32),
         counts,
-        F32(2.0),
+        np.where(rng.random(n) < 0.5, F32(2.0), rng.uniform(-3, 6, n).astype(F32)),
     )
 
 
@@ -207,7 +209,7 @@ def _demography_kernel(
     adult_schooling: np.ndarray,
     child_schooling: np.ndarray,
     counts: np.ndarray,
-    post_basic: np.float32,
+    offset: np.ndarray,
 ) -> None:
     """The demography's updates per household, from the drawn ``counts`` (persons).
 
@@ -240,7 +242,7 @@ def _demography_kernel(
         a_s = adult_schooling[i]
         c_s = child_schooling[i]
         # both sides computed and one selected, as np.where does
-        mixed = (a_s * adults_after + (c_s + post_basic) * new_adults) / max(total, one)
+        mixed = (a_s * adults_after + (c_s + offset[i]) * new_adults) / max(total, one)
         adult_schooling[i] = mixed if total > zero else a_s
         school_after = np.float32(_wrap8(ns - sta))
         school_total = school_after + np.float32(yts)

@@ -93,6 +93,15 @@ class Schooling(Section):
         ge=0,
         le=10,
     )
+    cohorts_keep_level: bool = param(
+        False,
+        "switch",
+        "method (issue 15): new adults bring their household's adult schooling plus what "
+        "their basic schooling deviates from the household's at the start (enrolment shocks "
+        "and programmes move it), so the baseline's schooling is stationary and the secular "
+        "rise of Indonesian schooling is part of fitted growth; off, they add "
+        "post_basic_years to it, as in 0.2",
+    )
     school_year_calendar_month: int = param(
         7,
         "calendar month (1-12)",

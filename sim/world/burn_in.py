@@ -48,8 +48,8 @@ def burn_in(sc: Scenario, hh: Households, streams: Streams) -> SubdistrictState:
     s = streams.prefixed(PREFIX)
     lines = poverty_lines(sc, hh.urban)
     n, n_sub = hh.n, sc.population.subdistricts
-    # months before month 0: calendar months line up when the burn-in is whole years
-    first = (-months) % 12
+    # the burn-in's last month has month 0's calendar month (a multiple of 12)
+    first = (-months) % 12 + 1
     for b in range(first, first + months):
         none_f, none_0 = np.ones(n, dtype=F32), np.zeros(n, dtype=F32)
         hh.insured[:] = hh.pbi | hh.jkn_contributory

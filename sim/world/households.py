@@ -29,6 +29,7 @@ class Households:
         n_enrolled: School-age children enrolled in school.
         adult_schooling: Mean years of schooling of the adults (years).
         child_schooling: Mean years of schooling accumulated by school-age children (years).
+        cohort_offset: Years a new adult adds to the schooling accumulated at 7-15 (years).
         wage_base: Monthly earnings of one adult with zero schooling, zero skill and no shock
             (rupiah per month), the household's labour fixed effect.
         persistent_shock: Persistent shock to the latent log income (AR(1), log points).
@@ -63,6 +64,7 @@ class Households:
     n_enrolled: np.ndarray
     adult_schooling: np.ndarray
     child_schooling: np.ndarray
+    cohort_offset: np.ndarray
     wage_base: np.ndarray
     persistent_shock: np.ndarray
     latent_permanent: np.ndarray

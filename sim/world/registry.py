@@ -118,7 +118,12 @@ def registry_store(
 
 
 def refresh_registry(
-    sc: Scenario, hh: Households, streams: Streams, month: int, share: float = 1.0
+    sc: Scenario,
+    hh: Households,
+    streams: Streams,
+    month: int,
+    share: float = 1.0,
+    survey_streams: Streams | None = None,
 ) -> None:
     """Re-survey a random ``share`` of households into the registry.
 
@@ -128,6 +133,8 @@ def refresh_registry(
         streams: The run's random streams (``registry.refresh``, ``registry.noise``).
         month: Month of the run.
         share: Share of records refreshed (1: all, as at set-up).
+        survey_streams: Streams of the survey error (``streams`` when omitted; set-up passes
+            its own, since it happens before the burn-in, not in month 0 of the run).
     """
     g = sc.government.registry
     if share >= 1.0:
@@ -140,6 +147,7 @@ def refresh_registry(
     pc = np.empty(chosen.size, dtype=np.float32)
     registry_pc(chosen, hh.consumption, hh.n_young, hh.n_school, hh.n_adult, hh.n_elderly, pc)
     if sc.measurement.as_surveyed:  # a survey records measured consumption; the PMT's error on top
-        pc *= measurement_factor(sc, streams, month, hh.n, None if share >= 1.0 else chosen)
+        survey = streams if survey_streams is None else survey_streams
+        pc *= measurement_factor(sc, survey, month, hh.n, None if share >= 1.0 else chosen)
     # numpy's log between the two passes: the compiled log would round differently
     registry_store(chosen, np.log(pc), np.float32(g.noise_sd), noise, hh.registry_score)

@@ -217,6 +217,7 @@ def _new_households(**drawn: np.ndarray) -> Households:
     start = {
         "n_enrolled": np.zeros(n, dtype=np.int8),
         "child_schooling": np.zeros(n, dtype=np.float32),  # set from enrolment
+        "cohort_offset": np.zeros(n, dtype=np.float32),  # set from enrolment
         "wage_base": np.zeros(n, dtype=np.float32),
         "latent_base": np.zeros(n, dtype=np.float32),
         "skill": np.zeros(n, dtype=np.float32),
@@ -286,7 +287,7 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     n = hh.n
 
     # --- government programmes through the registry; contributory insurance
-    refresh_registry(sc, hh, streams, M0)
+    refresh_registry(sc, hh, streams, M0, survey_streams=streams.prefixed("set-up/"))
     target_government_programmes(sc, hh)
     hh.jkn_contributory[:] = contributory_insurance(sc, rank, streams.uniform("synth.jkn", M0, n))
     hh.insured[:] = hh.pbi | hh.jkn_contributory
@@ -300,6 +301,10 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     # school-age children of a household is in steady state the 9 years of the age band times
     # the enrolment share: start there, so that no drift appears when the dynamics start.
     hh.child_schooling[:] = 9.0 * p_enrol
+    if sc.schooling.cohorts_keep_level:  # new adults keep their household's level
+        hh.cohort_offset[:] = hh.adult_schooling - hh.child_schooling
+    else:
+        hh.cohort_offset[:] = np.float32(sc.schooling.post_basic_years)
 
     # --- enterprise technology: richer households more often run the improved technology
     u_tech = streams.uniform("synth.technology", M0, n)
