@@ -99,7 +99,7 @@ def simulated_moments(
         base: The scenario simulated (government programmes only by default).
     """
     out = np.zeros(len(moments))
-    for first, last in WINDOWS:
+    for first, _last in WINDOWS:
         rows = (moments.window == first).to_numpy()
         months = int(moments[rows].month_to.max())
         sc = load_scenario(

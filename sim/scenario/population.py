@@ -74,6 +74,15 @@ class Population(Section):
         le=600,
     )
 
+    demography_burn_in_months: int = param(
+        0,
+        "months",
+        "method (issue 15): drawn households live this long under demography alone, their "
+        "earnings per earner fixed (sim.world.synthesis); 0 keeps the drawn sizes, as in 0.2",
+        ge=0,
+        le=1200,
+    )
+
     @model_validator(mode="after")
     def _urban_fits(self) -> Population:
         if self.urban_subdistricts > self.subdistricts:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.dynamics.demography import demography
 from sim.dynamics.schooling import enrolment_probability
 from sim.dynamics.steady_state import back_out_incomes
 from sim.rng.streams import Streams
@@ -22,6 +23,7 @@ from sim.world.households import Households
 from sim.world.quantiles import poisson_ppf
 from sim.world.registry import refresh_registry
 
+F32 = np.float32
 MAX_MEMBERS = 14
 """Most members of a household at set-up (persons)."""
 SYNTH_BLOCK = 65_536
@@ -272,6 +274,31 @@ def _draw_households(sc: Scenario, streams: Streams) -> tuple[Households, np.nda
     return hh, rank
 
 
+def _age_households(sc: Scenario, hh: Households, streams: Streams) -> None:
+    """Demography alone for ``population.demography_burn_in_months`` months (set-up).
+
+    Household consumption then moves with the household's earners (earnings are per earner).
+    """
+    months = sc.population.demography_burn_in_months
+    if months == 0 or not sc.demography.enabled:
+        return
+    w = F32(sc.income.elderly_earner_weight)
+    before = hh.earners(w)
+    s = streams.prefixed("burn-in/demography/")
+    first = (-months) % 12 + 1
+    for b in range(first, first + months):
+        demography(sc, hh, s, b)
+    # a household left with children only is headed by its oldest child (set-up only)
+    orphaned = (hh.n_adult == 0) & (hh.n_elderly == 0)
+    older = orphaned & (hh.n_school > 0)
+    hh.n_school[older] -= 1
+    hh.n_young[orphaned & ~older] -= 1
+    hh.n_adult[orphaned] = 1
+    hh.n_enrolled[:] = np.minimum(hh.n_enrolled, hh.n_school)
+    after = hh.earners(w)
+    hh.consumption *= after / before
+
+
 def synthesize(sc: Scenario, streams: Streams) -> Households:
     """Draw the starting population.
 
@@ -310,6 +337,7 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     u_tech = streams.uniform("synth.technology", M0, n)
     wants_high = u_tech < sc.assets.high_tech_share_top * rank**2
     del u_tech, rank, p_enrol
+    _age_households(sc, hh, streams)
     hh.latent_base[:] = latent_log_quantile(sc, hh.urban, hh.latent_permanent + hh.persistent_shock)
     back_out_incomes(sc, hh, wants_high)  # the dynamics' own formulas: a steady state
     return hh
