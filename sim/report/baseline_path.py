@@ -12,6 +12,7 @@ between them, so a round BPS did not publish (September 2023) is a gap, not an i
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,10 +312,11 @@ def baseline_path_figure(data: ReportData, path: Path, lang: str = "en") -> Path
             label=t(f"bps_{round_}", lang),
             zorder=3,
         )
-    for sim_path in paths:
+    # Sweep points of the baseline share its colour; line styles tell them apart.
+    for sim_path, style in zip(paths, itertools.cycle(("-", "--", ":", "-.")), strict=False):
         colour = colours[sim_path.scenario]
         label = t("model_line", lang, scen=sim_path.label)
-        ax.plot(sim_path.dates, sim_path.mean, color=colour, lw=1.8, label=label)
+        ax.plot(sim_path.dates, sim_path.mean, color=colour, ls=style, lw=1.8, label=label)
         if np.isfinite(sim_path.low).any():
             ax.fill_between(
                 sim_path.dates, sim_path.low, sim_path.high, color=colour, alpha=0.18, lw=0
