@@ -337,12 +337,14 @@ def baseline_path_figure(data: ReportData, path: Path, lang: str = "en") -> Path
     ax.set_xlim(FIRST_YEAR - 0.3, end + 0.3)
     ax.set_xticks(range(FIRST_YEAR, int(np.floor(end)) + 1))
     ax.tick_params(axis="x", labelsize=8)
+    ax.set_ylim(bottom=max(0.0, ax.get_ylim()[0]))  # a band of few replicates can pass 0%
     ax.set_ylabel(t("f_headcount_y", lang))
     number_axis(ax.yaxis, lang)
     ax.set_title(_title(record, paths[0], lang), fontsize=10)
     style_axes(ax)
     # Below the axes, so that neither legend nor notes can cover a recorded round or the band.
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=3, frameon=False)
+    ncol = 3 if len(ax.get_legend_handles_labels()[1]) <= 3 else 2
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=ncol, frameon=False)
     fig.text(0.01, 0.01, _notes(data, start, lang), fontsize=8, color="#444444", va="bottom")
     fig.tight_layout(rect=(0, 0.1, 1, 1))
     save_figure(fig, path)
