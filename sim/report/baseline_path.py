@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim import stats
+from sim.analysis import hindcast
 from sim.data import bps
 from sim.report.figure_style import (
     mean_bands,
@@ -41,10 +42,6 @@ START_YEAR = 2024
 
 FIRST_YEAR = 2015
 """First year of the record drawn: the hindcast period of the baseline starts in 2015."""
-
-RECORDED_PERIODS = ((2015, 2019), (2022, 2025))
-"""Years whose recorded change of P0 per year the paragraph states: before COVID-19 and after
-it (P0 rose in 2020-2021), the periods the growth of incomes is fitted to."""
 
 PROJECTION_YEARS = 5
 """Most whole years of the run over which the simulated change per year is stated: about as
@@ -116,22 +113,24 @@ def missing_rounds(first_year: int, last_year: int) -> list[tuple[int, str]]:
     return out
 
 
-def recorded_change_per_year(first_year: int, last_year: int) -> tuple[float, int]:
-    """Mean change of recorded P0 between the same round one year apart, within the years.
+def recorded_change_per_year(first_year: int) -> tuple[float, int]:
+    """Mean recorded P0 change per year over the hindcast's same-season pairs of a window.
 
-    Each pair is a round and the same round a year later (March 2015 -> March 2016,
-    September 2015 -> September 2016, ...), both in ``first_year`` - ``last_year``; a pair
-    with a missing round is left out.
+    The pairs are the hindcast's moments (``sim.analysis.hindcast.bps_moments``), so that the
+    report quotes what the growth is fitted to: consecutive rounds of one season (March to
+    March, September to September) within the window, each change divided by the years it
+    spans (September 2022 to September 2024 spans two: there was no September 2023 round).
+
+    Args:
+        first_year: The window's first year (one of ``hindcast.WINDOWS``).
 
     Returns:
-        The mean change (percentage points per year, negative when P0 fell) and the number of
+        The mean change (percentage points a year, negative when P0 fell) and the number of
         pairs.
     """
-    rec = recorded_points(first_year)
-    rec = rec[rec["year"] <= last_year]
-    later = rec.assign(year=rec["year"] - 1)
-    pairs = rec.merge(later, on=["year", "round"], suffixes=("", "_next"))
-    return float((pairs["p0_next"] - pairs["p0"]).mean()), len(pairs)
+    moments = hindcast.bps_moments()
+    window = moments[moments["window"] == first_year]
+    return float(window["change"].mean()), len(window)
 
 
 def _start_month(data: ReportData, point: Mapping[str, Any]) -> int:
@@ -222,7 +221,7 @@ def _round_label(year: int, round_: str, lang: str) -> str:
 
 
 def baseline_paragraph(data: ReportData, lang: str) -> str:
-    """The recorded P0 change per year in each of ``RECORDED_PERIODS`` and the simulated one.
+    """The recorded P0 change per year in each hindcast window and the simulated one.
 
     Args:
         data: The folder's data.
@@ -235,8 +234,8 @@ def baseline_paragraph(data: ReportData, lang: str) -> str:
         not in the batch.
     """
     parts = []
-    for first, last in RECORDED_PERIODS:
-        change, pairs = recorded_change_per_year(first, last)
+    for first, last in hindcast.WINDOWS:
+        change, pairs = recorded_change_per_year(first)
         gaps = missing_rounds(first, last)
         gap = (
             t("missing_rounds", lang, rounds=", ".join(_round_label(y, r, lang) for y, r in gaps))
