@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+import scipy.stats as sps
 
 import sim
 from sim import report
-from sim.report import assumptions, text
+from sim.data import bps
+from sim.report import assumptions, baseline_path, text
+from sim.report.folder import ReportData
 
 SCENARIOS = ["no_programs", "competition", "full_synergy"]
 
@@ -36,6 +41,7 @@ def test_batch_writes_png_and_svg_figures(folder: Path) -> None:
     assert len(pngs) >= 5
     assert pngs == svgs
     assert {"headcount", "differences", "value_for_money", "money", "reach"} <= set(pngs)
+    assert "baseline_path" in pngs  # no_programs, the batch's baseline, is in the batch
 
 
 def test_figures_are_byte_identical_when_regenerated(folder: Path, tmp_path: Path) -> None:
@@ -96,6 +102,7 @@ def test_run_batch_lang_id(tmp_path: Path) -> None:
         lang="id",
     )
     assert "Laporan batch Sinergi" in (out / "report.md").read_text(encoding="utf-8")
+    assert not (out / "figures" / "baseline_path.png").exists()  # no_programs not in the batch
     with pytest.raises(ValueError, match="lang"):
         sim.run_batch(["competition"], reps=1, out=tmp_path / "c", progress=False, lang="fr")
 
@@ -306,3 +313,124 @@ def test_no_sensitivity_results_says_none_was_run(
     assert section.strip().startswith("Tidak ada analisis sensitivitas yang dijalankan")
     page = (copy / "report.html").read_text(encoding="utf-8")
     assert "Tidak ada analisis sensitivitas yang dijalankan" in page
+
+
+# --------------------------------------------------------------------------------------------
+# The baseline beside BPS's record
+# --------------------------------------------------------------------------------------------
+
+
+def _bps_rounds() -> dict[tuple[int, str], float]:
+    """BPS national P0 (total) by (year, round), read from the CSV without sim.data.bps."""
+    df = pd.read_csv(bps.PATH)
+    df = df[(df["area"] == "total") & df["p0"].notna()]
+    rounds = zip(df["year"], df["round"], df["p0"], strict=True)
+    return {(int(y), str(r)): float(v) for y, r, v in rounds}
+
+
+def _bps_change(first: int, last: int) -> tuple[float, int]:
+    """Mean change of P0 a year between consecutive rounds of one season within the years."""
+    p0 = _bps_rounds()
+    changes = []
+    for r in ("march", "september"):
+        years = [y for y in range(first, last + 1) if (y, r) in p0]
+        changes += [(p0[(b, r)] - p0[(a, r)]) / (b - a) for a, b in itertools.pairwise(years)]
+    return sum(changes) / len(changes), len(changes)
+
+
+def _synthetic(
+    folder: Path, scenarios: tuple[str, ...] = ("no_programs", "competition"), months: int = 36
+) -> ReportData:
+    """A report's data without a simulation: three replicates of a made-up P0 path (fractions)."""
+    rng = np.random.default_rng(7)
+    rows = [
+        {"scenario": s, "replicate": r, "month": m, "p0": 0.09 - 3e-4 * m + rng.normal(0, 2e-3)}
+        for s in scenarios
+        for r in range(3)
+        for m in range(months + 1)
+    ]
+    manifest = {
+        "reps": 3,
+        "scenarios": [
+            {"scenario": s, "sweep": {}, "content_hash": s, "households": 100, "months": months}
+            for s in scenarios
+        ],
+    }
+    summary = pd.DataFrame({"scenario": list(scenarios), "reference": ""})
+    return ReportData(folder, manifest, summary, ["scenario"], pd.DataFrame(rows), {})
+
+
+def test_recorded_points_are_bps_rounds_from_2015_with_september_2023_missing() -> None:
+    rec = baseline_path.recorded_points()
+    expected = {k: v for k, v in _bps_rounds().items() if k[0] >= 2015}
+    plotted = dict(zip(zip(rec["year"], rec["round"], strict=True), rec["p0"], strict=True))
+    assert plotted == expected
+    assert (2023, "september") not in plotted
+    assert baseline_path.missing_rounds(2015, 2025) == [(2023, "september")]
+    march = rec[rec["round"] == "march"]
+    assert np.allclose(march["date"], march["year"] + 2 / 12)
+    assert np.allclose(
+        baseline_path.month_dates([0, 12, 18]), [2024 + 2 / 12, 2025 + 2 / 12, 2025 + 8 / 12]
+    )
+
+
+def test_simulated_path_is_the_baseline_mean_and_band_by_date(tmp_path: Path) -> None:
+    data = _synthetic(tmp_path)
+    (path,) = baseline_path.simulated_paths(data)
+    assert path.scenario == "no_programs"
+    wide = data.timeseries[data.timeseries["scenario"] == "no_programs"].pivot(
+        index="replicate", columns="month", values="p0"
+    )
+    assert np.allclose(path.mean, 100 * wide.mean().to_numpy())
+    half = sps.t.ppf(0.975, 2) * wide.std(ddof=1).to_numpy() / np.sqrt(3)
+    assert np.allclose(path.high - path.mean, 100 * half)
+    assert np.allclose(path.dates, 2024 + 2 / 12 + wide.columns.to_numpy() / 12)
+
+
+def test_baseline_figure_is_written_with_the_baseline_and_skipped_without(tmp_path: Path) -> None:
+    png = tmp_path / "figures" / "baseline_path.png"
+    assert baseline_path.baseline_path_figure(_synthetic(tmp_path), png) == png
+    assert png.is_file() and png.with_suffix(".svg").is_file()
+    other = tmp_path / "other" / "baseline_path.png"
+    without = _synthetic(tmp_path, scenarios=("competition",))
+    assert baseline_path.baseline_path_figure(without, other, "id") is None
+    assert not other.exists()
+
+
+def test_baseline_paragraph_numbers_are_the_data(tmp_path: Path) -> None:
+    data = _synthetic(tmp_path)
+    text = baseline_path.baseline_paragraph(data, "en")
+    early, n_early = _bps_change(2015, 2019)
+    late, n_late = _bps_change(2022, 2025)
+    assert (n_early, n_late) == (8, 4)  # September 2022 -> 2024 spans two years
+    assert f"{early:.2f} points a year in 2015-2019 (8 pairs" in text
+    assert f"{late:.2f} points a year in 2022-2025 (4 pairs" in text
+    assert "no round published for September 2023" in text
+    # The simulated change: per replicate (P0 at month 36 - P0 at month 0) / 3, then a t CI.
+    wide = data.timeseries[data.timeseries["scenario"] == "no_programs"].pivot(
+        index="replicate", columns="month", values="p0"
+    )
+    per_year = 100 * (wide[36] - wide[0]) / 3
+    mean, half = per_year.mean(), sps.t.ppf(0.975, 2) * per_year.std(ddof=1) / np.sqrt(3)
+    assert f"{mean:.2f} [{mean - half:.2f}, {mean + half:.2f}] points a year" in text
+    assert "first 3 years" in text and "3 replications" in text
+    assert f"from {100 * wide[0].mean():.2f}% in March 2024" in text
+    assert f"to {100 * wide[36].mean():.2f}% in March 2027" in text
+    idn = baseline_path.baseline_paragraph(data, "id")
+    assert f"{early:.2f}".replace(".", ",") + " poin per tahun pada 2015-2019" in idn
+    assert "September 2023 tidak dirilis" in idn and "Maret 2027" in idn
+    assert f"[{mean - half:.2f}; {mean + half:.2f}]".replace(".", ",") in idn
+
+
+def test_baseline_paragraph_says_when_there_is_no_simulated_year(tmp_path: Path) -> None:
+    short = baseline_path.baseline_paragraph(_synthetic(tmp_path, months=6), "en")
+    assert "shorter than a year" in short
+    absent = baseline_path.baseline_paragraph(_synthetic(tmp_path, ("competition",)), "en")
+    assert "no_programs is not in this batch" in absent
+    assert "points a year in 2015-2019" in absent
+
+
+def test_report_has_the_baseline_section_and_figure(folder: Path) -> None:
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    assert "## The baseline beside BPS's record" in text
+    assert "figures/baseline_path.png" in text

@@ -2,15 +2,17 @@
 
 Everything is generated from a results folder (``manifest.json``, ``summary.csv``,
 ``runs.parquet``, ``runs/*.parquet`` and ``scenarios/*.json``): brief-ready sentences from the
-paired statistics, a headline ranking by value for money, tables, seven figures, the
-assumptions that matter most (read from the Morris sensitivity results it finds) and a "how to
-cite" block. English by default; ``lang="id"`` writes Bahasa Indonesia (scenario ids are kept
-as they are). The words are data: ``words/en.toml`` and ``words/id.toml``.
+paired statistics, a headline ranking by value for money, the baseline beside BPS's recorded
+poverty, tables, eight figures, the assumptions that matter most (read from the Morris
+sensitivity results it finds) and a "how to cite" block. English by default; ``lang="id"``
+writes Bahasa Indonesia (scenario ids are kept as they are). The words are data:
+``words/en.toml`` and ``words/id.toml``.
 
 One concept per module: ``text`` (the words), ``numbers`` (numbers as written),
 ``sentences``, ``folder`` (the folder reader), ``contents`` (what the tables and figures
-share), ``figure_style`` and ``figures``, ``assumptions`` (the Morris ranking), ``document``
-(Markdown and HTML), ``sections``, ``build`` (``write_report``) and ``cli``.
+share), ``figure_style`` and ``figures``, ``baseline_path`` (the baseline beside BPS's
+record), ``assumptions`` (the Morris ranking), ``document`` (Markdown and HTML),
+``sections``, ``build`` (``write_report``) and ``cli``.
 
 Regenerate the report of an existing folder with ``python -m sim.report FOLDER [--lang id]``.
 """

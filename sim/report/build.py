@@ -14,6 +14,7 @@ from sim.report.figures import write_figures
 from sim.report.folder import ReportData, read_folder
 from sim.report.sections import (
     add_assumptions,
+    add_baseline_path,
     add_batch,
     add_citation,
     add_difference_table,
@@ -50,6 +51,7 @@ def build_report(
     add_findings(doc, data, lang, covers)
     add_headline(doc, data, lang)
     add_batch(doc, data, lang)
+    add_baseline_path(doc, data, lang)
     add_final_table(doc, data, lang, covers)
     add_difference_table(doc, data, lang, covers)
     add_value_for_money_table(doc, data, lang, covers)

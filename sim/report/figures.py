@@ -1,4 +1,4 @@
-"""The report's seven figures, each drawn from a results folder's data into ``figures/``.
+"""The report's eight figures, each drawn from a results folder's data into ``figures/``.
 
 Titles state a finding only as firmly as the paired comparison allows: a title that names a
 best scenario says so when its 95% CI does not separate it from the reference or the runner-up.
@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.report.baseline_path import baseline_path_figure
 from sim.report.contents import (
     DIFFERENCE_METRICS,
     SPENDING,
@@ -406,6 +407,7 @@ FIGURES: tuple[tuple[str, Callable[..., Path | None]], ...] = (
     ("reach", reach_figure),
     ("coalition", coalition_figure),
     ("start_end", start_end_figure),
+    ("baseline_path", baseline_path_figure),
 )
 """Figures of the report, in order: file stem and the function drawing it."""
 

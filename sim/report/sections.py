@@ -1,8 +1,9 @@
 """The sections of the report, each added to a :class:`~sim.report.document.Document`.
 
 In order: key findings (sentences from the paired statistics), the headline ranking by value
-for money, the batch, the tables (final month, against the reference, value for money, where
-the money went), the figures, the assumptions that matter most, and how to cite.
+for money, the batch, the baseline beside BPS's record, the tables (final month, against the
+reference, value for money, where the money went), the figures, the assumptions that matter
+most, and how to cite.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from sim.report.assumptions import assumption_lines, assumptions_intro, find_morris
+from sim.report.baseline_path import baseline_paragraph
 from sim.report.contents import (
     DIFFERENCE_METRICS,
     HEADLINE,
@@ -143,6 +145,12 @@ def add_batch(doc: Document, data: ReportData, lang: str) -> None:
             t("b_version", lang, v=manifest.get("versions", {}).get("sinergi")),
         ]
     )
+
+
+def add_baseline_path(doc: Document, data: ReportData, lang: str) -> None:
+    """BPS's recorded P0 change per year and the baseline's simulated one (one paragraph)."""
+    doc.h(2, t("h_baseline", lang))
+    doc.p(baseline_paragraph(data, lang))
 
 
 def add_final_table(doc: Document, data: ReportData, lang: str, covers: str) -> None:
