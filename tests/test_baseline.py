@@ -56,17 +56,13 @@ def test_off_switch_keeps_figures_on_true_consumption():
 
 
 def test_registry_scores_read_measured_consumption_when_as_surveyed():
-    sc = small(3_000, 1, **SURVEYED, **{"government.registry.noise_sd": 0.0})
-    model = sim.PovertyModel(sc, rng=6)
-    hh = model.households
-    # at set-up every record is surveyed at month 0: score = log measured per-capita consumption
-    fresh = sim.PovertyModel(small(3_000, 1, **SURVEYED), rng=6).households
-    assert fresh.n == hh.n
     from sim.rng.streams import Streams
     from sim.world.synthesis import synthesize
 
+    sc = small(3_000, 1, **SURVEYED, **{"government.registry.noise_sd": 0.0})
     drawn = synthesize(sc, Streams(6))
-    factor = measurement.measurement_factor(sc, Streams(6), 0, drawn.n)
+    # set-up surveys every record before the burn-in: its survey error has set-up streams
+    factor = measurement.measurement_factor(sc, Streams(6).prefixed("set-up/"), 0, drawn.n)
     pc = np.maximum(drawn.consumption / drawn.members, np.float32(1)) * factor
     np.testing.assert_allclose(drawn.registry_score, np.log(pc), rtol=0, atol=2e-6)
 
@@ -113,3 +109,35 @@ def test_bps_series_is_the_shared_table_and_reads_as_published():
     s = bps.national_series()
     assert not ((s.year == 2023) & (s["round"] == "september")).any()  # no such round
     assert s.date.is_monotonic_increasing and len(s) == 28
+
+
+def test_set_up_demography_heads_households_and_moves_consumption_with_earners():
+    from sim.rng.streams import Streams
+    from sim.world.synthesis import synthesize
+
+    base = small(4_000, 1)
+    aged = small(4_000, 1, **{"population.demography_burn_in_months": 120})
+    a, b = synthesize(base, Streams(2)), synthesize(aged, Streams(2))
+    assert ((b.n_adult + b.n_elderly) > 0).all()  # no household of children only
+    assert not np.array_equal(a.members, b.members)
+    # consumption per earner is what was drawn: household consumption follows earners
+    w = base.income.elderly_earner_weight
+    np.testing.assert_allclose(
+        b.consumption / b.earners(w), a.consumption / a.earners(w), rtol=2e-6
+    )
+
+
+def test_cohorts_keep_level_gives_new_adults_their_households_schooling():
+    from sim.rng.streams import Streams
+    from sim.world.synthesis import synthesize
+
+    on = small(2_000, 1, **{"schooling.cohorts_keep_level": True})
+    hh = synthesize(on, Streams(3))
+    got = hh.child_schooling + hh.cohort_offset
+    np.testing.assert_allclose(got, hh.adult_schooling, rtol=0, atol=1e-5)  # float32 years
+    off = synthesize(small(2_000, 1), Streams(3))
+    assert (off.cohort_offset == np.float32(off_post_basic())).all()
+
+
+def off_post_basic() -> float:
+    return sim.load_scenario("no_programs").schooling.post_basic_years

@@ -232,3 +232,99 @@ def write_preset(
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text("\n".join(lines))
     tmp.replace(path)
+
+
+STEADY_STATE = {
+    "population.demography_burn_in_months": 240,
+    "population.burn_in_months": 36,
+    "schooling.cohorts_keep_level": True,
+    "measurement.as_surveyed": True,
+}
+"""The steady-state start of issue 15 (switches off by default until its fit lands)."""
+
+
+def bps_area_targets(year: int = 2024, round_: str = "march") -> list[Target]:
+    """BPS's P0, P1, P2 and Gini by area for one round, with the calibration's tolerances."""
+    from sim.data.bps import national_series
+
+    tol = {"p0": 0.0004, "p1": 0.0003, "p2": 0.0001, "gini": 0.003}
+    out = []
+    for area in AREAS:
+        s = national_series(area)
+        row = s[(s.year == year) & (s["round"] == round_)].iloc[0]
+        for m in ("p0", "p1", "p2", "gini"):
+            value = float(row[m]) if m == "gini" else float(row[m]) / 100.0
+            out.append(Target(f"{m}_{area}", value, tol[m], f"BPS {round_} {year}"))
+    return out
+
+
+def measured_start(
+    params: dict[str, tuple[float, float, float, float]],
+    overrides: dict,
+    households: int,
+    seeds: int,
+) -> dict[str, float]:
+    """Month-0 figures of consumption as surveyed, mean over seeds 0 .. seeds - 1.
+
+    Args:
+        params: The potential's GB2 ``(a, scale, p, q)`` per area.
+        overrides: Scenario overrides (:data:`STEADY_STATE` and any other).
+        households: Simulated households per run.
+        seeds: Runs averaged (common random numbers across parameter values).
+    """
+    ov = {"population.households": households, "months": 1, **overrides}
+    for area in AREAS:
+        for name, value in zip(PARAMS, params[area], strict=True):
+            ov[f"calibration.{area}.{name}"] = float(value)
+    sc = load_scenario("no_programs", overrides=ov)
+    rows = [PovertyModel(sc, rng=seed).timeseries().iloc[0] for seed in range(seeds)]
+    keys = [f"{m}_{a}" for m in ("p0", "p1", "p2", "gini") for a in AREAS]
+    return {k: float(np.mean([r[k] for r in rows])) for k in keys}
+
+
+def fit_potential(
+    start: dict[str, tuple[float, float, float, float]],
+    overrides: dict | None = None,
+    households: int = 20_000,
+    seeds: int = 2,
+    targets: list[Target] | None = None,
+    max_nfev: int = 200,
+) -> tuple[dict[str, tuple[float, float, float, float]], dict[str, float]]:
+    """Fit the potential so that consumption *as surveyed* at month 0 hits BPS by area.
+
+    The month-0 population is what the set-up's demography, the burn-in and the survey error
+    make of the potential (``sim.world.synthesis``, ``sim.world.burn_in``,
+    ``sim.world.measurement``): its figures are simulated, with common random numbers, and the
+    eight GB2 parameters (four per area) solved by ``scipy.optimize.least_squares`` on the
+    residuals scaled by the targets' tolerances.
+
+    Args:
+        start: Starting parameters per area (the analytic fit, :func:`fit_distributions`).
+        overrides: Scenario overrides (default :data:`STEADY_STATE`).
+        households: Simulated households per run.
+        seeds: Runs per evaluation.
+        targets: Default :func:`bps_area_targets` (March 2024).
+        max_nfev: Most evaluations of the residuals (each simulates ``seeds`` set-ups).
+
+    Returns:
+        The fitted parameters per area and the month-0 figures they give.
+    """
+    overrides = STEADY_STATE if overrides is None else overrides
+    targets = bps_area_targets() if targets is None else targets
+
+    def unpack(x: np.ndarray) -> dict[str, tuple[float, float, float, float]]:
+        v = np.exp(x)
+        return {"urban": tuple(v[:4]), "rural": tuple(v[4:])}  # type: ignore[dict-item]
+
+    def residuals(x: np.ndarray) -> np.ndarray:
+        got = measured_start(unpack(x), overrides, households, seeds)
+        return np.array([(got[t.name] - t.value) / t.tolerance for t in targets])
+
+    x0 = np.log(np.concatenate([start["urban"], start["rural"]]))
+    lo, hi = np.log([0.3, 1e5, 0.05, 0.3] * 2), np.log([30.0, 2e7, 30.0, 30.0] * 2)
+    sol = optimize.least_squares(
+        residuals, np.clip(x0, lo + 1e-9, hi - 1e-9), bounds=(lo, hi), diff_step=0.01,
+        max_nfev=max_nfev, x_scale="jac",
+    )  # fmt: skip
+    params = unpack(sol.x)
+    return params, measured_start(params, overrides, households, seeds)
