@@ -27,13 +27,19 @@ def test_moments_are_bps_same_season_changes_per_year():
     assert set(m.month_to - m.month_from) == {12, 24}
 
 
-def test_start_like_a_round_gives_its_area_headcounts():
-    sc = hindcast.start_like(load_scenario("no_programs"), 2015)
-    for area, target in (("urban", 8.29), ("rural", 14.21)):
-        d = getattr(sc.calibration, area)
-        z = getattr(sc.poverty_line, area)
-        p0 = stats.betaprime.cdf((z / d.scale) ** d.a, d.p, d.q)
-        assert abs(100 * p0 - target) < 1e-6
+def test_start_like_a_round_moves_the_potential_by_bps_difference():
+    base = load_scenario("no_programs")
+    sc = hindcast.start_like(base, 2015)
+    for area, then, now in (("urban", 8.29, 7.09), ("rural", 14.21, 11.79)):
+        d0, d = getattr(base.calibration, area), getattr(sc.calibration, area)
+        z = getattr(base.poverty_line, area)
+        # at the line scaled by the same factor, the shifted potential has the base's P0, and
+        # the shift takes the potential's P0 at a line z' from BPS 2024's quantile to 2015's
+        assert d.scale < d0.scale and (d.a, d.p, d.q) == (d0.a, d0.p, d0.q)
+        q_now = stats.betaprime.ppf(now / 100, d.p, d.q) ** (1 / d.a)
+        q_then = stats.betaprime.ppf(then / 100, d.p, d.q) ** (1 / d.a)
+        assert abs(d.scale / d0.scale - q_now / q_then) < 1e-12
+        assert z > 0
 
 
 def test_simulated_moments_fall_with_growth_under_common_random_numbers():

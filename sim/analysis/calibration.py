@@ -263,43 +263,62 @@ def measured_start(
     overrides: dict,
     households: int,
     seeds: int,
+    survey_error_sd: float | None = None,
 ) -> dict[str, float]:
     """Month-0 figures of consumption as surveyed, mean over seeds 0 .. seeds - 1.
 
     Args:
         params: The potential's GB2 ``(a, scale, p, q)`` per area.
-        overrides: Scenario overrides (:data:`STEADY_STATE` and any other).
+        overrides: Scenario overrides.
         households: Simulated households per run.
         seeds: Runs averaged (common random numbers across parameter values).
+        survey_error_sd: ``measurement.survey_error_sd`` (the scenario's when None).
     """
     ov = {"population.households": households, "months": 1, **overrides}
     for area in AREAS:
         for name, value in zip(PARAMS, params[area], strict=True):
             ov[f"calibration.{area}.{name}"] = float(value)
+    if survey_error_sd is not None:
+        ov["measurement.survey_error_sd"] = float(survey_error_sd)
     sc = load_scenario("no_programs", overrides=ov)
     rows = [PovertyModel(sc, rng=seed).timeseries().iloc[0] for seed in range(seeds)]
     keys = [f"{m}_{a}" for m in ("p0", "p1", "p2", "gini") for a in AREAS]
+    keys += ["p0", "p1", "p2", "gini"]
     return {k: float(np.mean([r[k] for r in rows])) for k in keys}
+
+
+@dataclass(frozen=True)
+class PotentialFit:
+    """The potential per area, the survey error, and the month-0 figures they give."""
+
+    params: dict[str, tuple[float, float, float, float]]
+    survey_error_sd: float
+    figures: dict[str, float]
+    cost: float
 
 
 def fit_potential(
     start: dict[str, tuple[float, float, float, float]],
+    survey_error_sd: float = 0.2,
     overrides: dict | None = None,
     households: int = 20_000,
     seeds: int = 2,
     targets: list[Target] | None = None,
     max_nfev: int = 200,
-) -> tuple[dict[str, tuple[float, float, float, float]], dict[str, float]]:
-    """Fit the potential so that consumption *as surveyed* at month 0 hits BPS by area.
+) -> PotentialFit:
+    """Fit the potential and the survey error so that month 0 *as surveyed* hits BPS.
 
     The month-0 population is what the set-up's demography, the burn-in and the survey error
     make of the potential (``sim.world.synthesis``, ``sim.world.burn_in``,
-    ``sim.world.measurement``): its figures are simulated, with common random numbers, and the
-    eight GB2 parameters (four per area) solved by ``scipy.optimize.least_squares`` on the
-    residuals scaled by the targets' tolerances.
+    ``sim.world.measurement``): its figures are simulated with common random numbers, and the
+    eight GB2 parameters (four per area) and the survey error's sd solved by
+    ``scipy.optimize.least_squares`` on the eight area figures' residuals scaled by their
+    tolerances. The survey error is identified by BPS's depth and severity: a larger error
+    thickens the measured lower tail whatever the potential.
 
     Args:
-        start: Starting parameters per area (the analytic fit, :func:`fit_distributions`).
+        start: Starting parameters per area.
+        survey_error_sd: Starting survey error (log points).
         overrides: Scenario overrides (default :data:`STEADY_STATE`).
         households: Simulated households per run.
         seeds: Runs per evaluation.
@@ -307,24 +326,27 @@ def fit_potential(
         max_nfev: Most evaluations of the residuals (each simulates ``seeds`` set-ups).
 
     Returns:
-        The fitted parameters per area and the month-0 figures they give.
+        The fit (:class:`PotentialFit`).
     """
     overrides = STEADY_STATE if overrides is None else overrides
     targets = bps_area_targets() if targets is None else targets
 
-    def unpack(x: np.ndarray) -> dict[str, tuple[float, float, float, float]]:
+    def unpack(x: np.ndarray) -> tuple[dict[str, tuple[float, float, float, float]], float]:
         v = np.exp(x)
-        return {"urban": tuple(v[:4]), "rural": tuple(v[4:])}  # type: ignore[dict-item]
+        return {"urban": tuple(v[:4]), "rural": tuple(v[4:8])}, float(v[8])  # type: ignore[return-value]
 
     def residuals(x: np.ndarray) -> np.ndarray:
-        got = measured_start(unpack(x), overrides, households, seeds)
+        params, sd = unpack(x)
+        got = measured_start(params, overrides, households, seeds, sd)
         return np.array([(got[t.name] - t.value) / t.tolerance for t in targets])
 
-    x0 = np.log(np.concatenate([start["urban"], start["rural"]]))
-    lo, hi = np.log([0.3, 1e5, 0.05, 0.3] * 2), np.log([30.0, 2e7, 30.0, 30.0] * 2)
+    x0 = np.log(np.concatenate([start["urban"], start["rural"], [survey_error_sd]]))
+    lo = np.log([0.3, 1e5, 0.05, 0.3] * 2 + [0.02])
+    hi = np.log([30.0, 2e7, 30.0, 30.0] * 2 + [0.5])
     sol = optimize.least_squares(
         residuals, np.clip(x0, lo + 1e-9, hi - 1e-9), bounds=(lo, hi), diff_step=0.01,
         max_nfev=max_nfev, x_scale="jac",
     )  # fmt: skip
-    params = unpack(sol.x)
-    return params, measured_start(params, overrides, households, seeds)
+    params, sd = unpack(sol.x)
+    return PotentialFit(params, sd, measured_start(params, overrides, households, seeds, sd),
+                        float(sol.cost))  # fmt: skip

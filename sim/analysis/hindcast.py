@@ -7,10 +7,11 @@ September 2024 spans two years: there was no September 2023 round, and its chang
 year). Not the March and September zigzag (survey timing, Ramadan, harvest).
 
 Each window is simulated from a start like its first round: the fitted potential's scale in
-each area (``calibration.<area>.scale``) is set so that the fitted distribution gives that
-round's urban and rural P0 (its shape unchanged; :func:`start_like`). A run's month 0 is the
-March round of the window's first year, so the March rounds are months 0, 12, ... and the
-September rounds months 6, 18, ...
+each area (``calibration.<area>.scale``) moves by the factor that takes the potential's own P0
+from BPS March 2024's to that round's urban and rural P0 (its shape unchanged;
+:func:`start_like`): the start as surveyed then moves by about the same factor. A run's
+month 0 is the March round of the window's first year, so the March rounds are months 0, 12,
+... and the September rounds months 6, 18, ...
 
 Simulated method of moments (McFadden 1989; Gourieroux & Monfort 1996): the annual real growth
 of earnings ``g`` minimises the sum of squared differences between BPS's changes and the mean
@@ -69,25 +70,32 @@ def bps_moments() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def start_like(sc: Scenario, year: int) -> Scenario:
-    """``sc`` with each area's potential scaled so that it gives March ``year``'s area P0.
+def start_like(sc: Scenario, year: int, base_year: int = 2024) -> Scenario:
+    """``sc`` with each area's potential shifted from March ``base_year``'s P0 to ``year``'s.
 
-    The GB2's shape is kept; only ``calibration.<area>.scale`` moves (rupiah per capita per
-    month), solved from the GB2's distribution function at the area's poverty line.
+    The GB2's shape is kept; ``calibration.<area>.scale`` (rupiah per capita per month) is
+    multiplied by ``(Q(P0 base) / Q(P0 year)) ** (1 / a)``, ``Q`` the beta-prime quantile: the
+    factor that moves the potential's own headcount at the line by BPS's difference.
     """
     updates = {}
     for area in ("urban", "rural"):
         s = national_series(area)
-        p0 = float(s[(s.year == year) & (s["round"] == "march")].p0.iloc[0]) / 100.0
+        march = s[s["round"] == "march"].set_index("year").p0 / 100.0
         d = getattr(sc.calibration, area)
-        z = getattr(sc.poverty_line, area)
-        scale = z / float(stats.betaprime.ppf(p0, d.p, d.q)) ** (1.0 / d.a)
-        updates[area] = d.model_copy(update={"scale": scale})
+        ratio = stats.betaprime.ppf(march[base_year], d.p, d.q) / stats.betaprime.ppf(
+            march[year], d.p, d.q
+        )
+        updates[area] = d.model_copy(update={"scale": d.scale * float(ratio) ** (1.0 / d.a)})
     return sc.model_copy(update={"calibration": sc.calibration.model_copy(update=updates)})
 
 
 def simulated_moments(
-    growth: float, moments: pd.DataFrame, seeds: int, households: int, base: str = "no_programs"
+    growth: float,
+    moments: pd.DataFrame,
+    seeds: int,
+    households: int,
+    base: str = "no_programs",
+    overrides: dict | None = None,
 ) -> np.ndarray:
     """Mean simulated change of each BPS moment (percent points a year) at ``growth``.
 
@@ -97,6 +105,7 @@ def simulated_moments(
         seeds: Runs per window (seeds 0 .. seeds - 1: common random numbers across growths).
         households: Simulated households per run.
         base: The scenario simulated (government programmes only by default).
+        overrides: Further scenario overrides (dotted names).
     """
     out = np.zeros(len(moments))
     for first, _last in WINDOWS:
@@ -108,6 +117,7 @@ def simulated_moments(
                 "population.households": households,
                 "months": months,
                 "income.growth_annual": growth,
+                **(overrides or {}),
             },
         )
         sc = start_like(sc, first)
@@ -147,6 +157,7 @@ def fit_growth(
     households: int = 50_000,
     bounds: tuple[float, float] = (-0.05, 0.15),
     step: float = 0.005,
+    overrides: dict | None = None,
 ) -> HindcastFit:
     """Fit ``income.growth_annual`` to :func:`bps_moments` by simulated method of moments.
 
@@ -155,6 +166,7 @@ def fit_growth(
         households: Simulated households per run.
         bounds: Search interval of the annual growth.
         step: Half-width of the central difference for the standard error.
+        overrides: Scenario overrides of every run (dotted names).
 
     Returns:
         The fit (``HindcastFit``), residuals as BPS minus simulated (points a year).
@@ -163,14 +175,19 @@ def fit_growth(
     target = moments.change.to_numpy()
 
     def objective(g: float) -> float:
-        return float(((simulated_moments(g, moments, seeds, households) - target) ** 2).sum())
+        return float(
+            (
+                (simulated_moments(g, moments, seeds, households, overrides=overrides) - target)
+                ** 2
+            ).sum()
+        )
 
     best = optimize.minimize_scalar(objective, bounds=bounds, method="bounded",
                                     options={"xatol": 1e-3})  # fmt: skip
     g = float(best.x)
-    sim_at = simulated_moments(g, moments, seeds, households)
-    hi = simulated_moments(g + step, moments, seeds, households)
-    lo = simulated_moments(g - step, moments, seeds, households)
+    sim_at = simulated_moments(g, moments, seeds, households, overrides=overrides)
+    hi = simulated_moments(g + step, moments, seeds, households, overrides=overrides)
+    lo = simulated_moments(g - step, moments, seeds, households, overrides=overrides)
     grad = (hi - lo) / (2 * step)
     resid = target - sim_at
     s2 = float((resid**2).sum() / max(len(resid) - 1, 1))

@@ -42,6 +42,14 @@ def upper_steady_state(sc: Scenario) -> float | None:
     return float(optimize.brentq(f, grid[::10][i], grid[::10][i + 1]))
 
 
+def earner_equivalents(hh: Households, elderly_weight: float, elasticity: float) -> np.ndarray:
+    """``earners ** e * members ** (1 - e)`` in float64 (``income.earner_elasticity`` e)."""
+    earners = hh.earners(elderly_weight).astype(np.float64)
+    if elasticity == 1.0:
+        return earners
+    return earners**elasticity * hh.members.astype(np.float64) ** (1.0 - elasticity)
+
+
 def back_out_incomes(sc: Scenario, hh: Households, wants_high: np.ndarray) -> None:
     """Set labour fixed effects, assets and savings so that the start is a steady state.
 
@@ -82,7 +90,7 @@ def back_out_incomes(sc: Scenario, hh: Households, wants_high: np.ndarray) -> No
     labour = lab_eff / (1.0 - loss)
     inc = sc.income
     denom = (
-        hh.earners(inc.elderly_earner_weight).astype(np.float64)
+        earner_equivalents(hh, inc.elderly_earner_weight, inc.earner_elasticity)
         * np.exp(inc.return_to_schooling * hh.adult_schooling.astype(np.float64))
         * (1.0 + inc.return_to_skill * hh.skill.astype(np.float64))
     )

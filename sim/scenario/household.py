@@ -158,6 +158,18 @@ class Income(Section):
         ge=-0.5,
         le=0.5,
     )
+    earner_elasticity: float = param(
+        1.0,
+        "elasticity of household labour earnings to earners per member (earnings scale as "
+        "earners ** e x members ** (1 - e))",
+        "method (issue 15): 1 = each earner earns the same whatever the household's needs "
+        "(0.2); below 1, households with more members per earner earn more per earner (more "
+        "hours, family work), so per-capita consumption moves as (earners / members) ** e",
+        ge=0,
+        le=1,
+        range=(0.3, 1.0),
+        range_source="assumption: from strong response of earnings to needs to none",
+    )
     elderly_earner_weight: float = param(
         0.3,
         "earner equivalents of a member aged 65+ (adults count 1)",

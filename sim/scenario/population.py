@@ -77,8 +77,9 @@ class Population(Section):
     demography_burn_in_months: int = param(
         0,
         "months",
-        "method (issue 15): drawn households live this long under demography alone, their "
-        "earnings per earner fixed (sim.world.synthesis); 0 keeps the drawn sizes, as in 0.2",
+        "method (issue 15): drawn households live this long under demography alone, then "
+        "consume their potential per earner times earners per member (sim.world.synthesis); "
+        "0 keeps the drawn sizes, as in 0.2",
         ge=0,
         le=1200,
     )

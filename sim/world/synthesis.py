@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.dynamics.demography import demography
 from sim.dynamics.schooling import enrolment_probability
-from sim.dynamics.steady_state import back_out_incomes
+from sim.dynamics.steady_state import back_out_incomes, earner_equivalents
 from sim.rng.streams import Streams
 from sim.scenario import Scenario
 from sim.world.distribution import gb2_ppf, latent_log_quantile, log_consumption_sd
@@ -274,29 +274,63 @@ def _draw_households(sc: Scenario, streams: Streams) -> tuple[Households, np.nda
     return hh, rank
 
 
-def _age_households(sc: Scenario, hh: Households, streams: Streams) -> None:
+def _age_households(sc: Scenario, hh: Households, streams: Streams) -> bool:
     """Demography alone for ``population.demography_burn_in_months`` months (set-up).
 
-    Household consumption then moves with the household's earners (earnings are per earner).
+    The drawn household sizes and ages become those the demography itself sustains (births,
+    deaths, ageing and departures, from streams ``burn-in/demography/``); adults keep their
+    schooling. A household left with children only is headed by its oldest child.
+
+    Returns:
+        Whether the households were aged (their consumption must then be assigned again).
     """
     months = sc.population.demography_burn_in_months
     if months == 0 or not sc.demography.enabled:
-        return
-    w = F32(sc.income.elderly_earner_weight)
-    before = hh.earners(w)
+        return False
+    schooling = hh.adult_schooling.copy()
     s = streams.prefixed("burn-in/demography/")
     first = (-months) % 12 + 1
     for b in range(first, first + months):
         demography(sc, hh, s, b)
-    # a household left with children only is headed by its oldest child (set-up only)
+    hh.adult_schooling[:] = schooling
     orphaned = (hh.n_adult == 0) & (hh.n_elderly == 0)
     older = orphaned & (hh.n_school > 0)
     hh.n_school[older] -= 1
     hh.n_young[orphaned & ~older] -= 1
     hh.n_adult[orphaned] = 1
-    hh.n_enrolled[:] = np.minimum(hh.n_enrolled, hh.n_school)
-    after = hh.earners(w)
-    hh.consumption *= after / before
+    hh.n_enrolled[:] = 0
+    return True
+
+
+def _lifecycle_consumption(sc: Scenario, hh: Households) -> np.ndarray:
+    """Consumption of aged households: the potential times earner equivalents per member.
+
+    Earnings are per earner (``sim.dynamics.income``) and never re-align with household size,
+    so in the model's steady state a household's per-capita consumption is its potential times
+    its earners per member relative to the area's mean: the potential (``calibration.*``) is
+    per-capita consumption at the area's mean ratio. Weights are set again for the aged sizes.
+
+    Returns:
+        The person-weighted rank of each household's latent in its area (0 to 1).
+    """
+    members = hh.members
+    inc = sc.income
+    earners = earner_equivalents(hh, inc.elderly_earner_weight, inc.earner_elasticity)
+    latent = hh.latent_permanent.astype(np.float64) + hh.persistent_shock
+    cons_pc = np.empty(hh.n, dtype=np.float64)
+    rank = np.empty(hh.n, dtype=np.float64)
+    for area, mask in (("urban", hh.urban), ("rural", ~hh.urban)):
+        if not mask.any():
+            continue
+        d = getattr(sc.calibration, area)
+        u = _person_weighted_ranks(latent[mask], members[mask])
+        rank[mask] = u
+        ratio = earners[mask] / members[mask]
+        cycle = ratio / np.average(ratio, weights=members[mask])
+        cons_pc[mask] = gb2_ppf(u, d.a, d.scale, d.p, d.q) * cycle
+    hh.consumption[:] = (cons_pc * members).astype(np.float32)
+    hh.weight[:] = _weights(sc, hh.urban, int(hh.urban.sum()), members)
+    return rank
 
 
 def synthesize(sc: Scenario, streams: Streams) -> Households:
@@ -311,6 +345,8 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
         demography off.
     """
     hh, rank = _draw_households(sc, streams)
+    if _age_households(sc, hh, streams):  # the life cycle demography sustains
+        rank = _lifecycle_consumption(sc, hh)
     n = hh.n
 
     # --- government programmes through the registry; contributory insurance
@@ -337,7 +373,6 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     u_tech = streams.uniform("synth.technology", M0, n)
     wants_high = u_tech < sc.assets.high_tech_share_top * rank**2
     del u_tech, rank, p_enrol
-    _age_households(sc, hh, streams)
     hh.latent_base[:] = latent_log_quantile(sc, hh.urban, hh.latent_permanent + hh.persistent_shock)
     back_out_incomes(sc, hh, wants_high)  # the dynamics' own formulas: a steady state
     return hh
