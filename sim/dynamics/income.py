@@ -35,9 +35,6 @@ def permanent_labour(sc: Scenario, hh: Households, month: int) -> np.ndarray:
         hh.n_adult,
         hh.n_elderly,
         F32(inc.elderly_earner_weight),
-        hh.n_young,
-        hh.n_school,
-        F32(inc.earner_elasticity),
         np.exp(F32(inc.return_to_schooling) * hh.adult_schooling),
         shock_factor(sc, hh),
         hh.skill,
@@ -45,6 +42,11 @@ def permanent_labour(sc: Scenario, hh: Households, month: int) -> np.ndarray:
         F32(growth_factor(sc, month)),
         out,
     )
+    if inc.earner_elasticity != 1.0:  # earners ** e * members ** (1 - e), in numpy
+        earners = hh.earners(inc.elderly_earner_weight)
+        ratio = hh.members.astype(F32) / np.maximum(earners, F32(1e-6))
+        pooled = np.power(ratio, F32(1.0 - inc.earner_elasticity))
+        out *= np.where(earners > 0, pooled, F32(1.0))
     return out
 
 
@@ -53,9 +55,6 @@ def _labour_reference(
     n_adult: np.ndarray,
     n_elderly: np.ndarray,
     elderly_weight: np.float32,
-    n_young: np.ndarray,
-    n_school: np.ndarray,
-    elasticity: np.float32,
     schooling_factor: np.ndarray,
     shock: np.ndarray,
     skill: np.ndarray,
@@ -65,9 +64,6 @@ def _labour_reference(
 ) -> None:
     """The float32 product of :func:`permanent_labour` in numpy, left to right."""
     earners = n_adult.astype(F32) + elderly_weight * n_elderly  # Households.earners
-    if elasticity != F32(1.0):
-        members = (n_young.astype(F32) + n_school + n_adult + n_elderly).astype(F32)
-        earners = np.power(earners, elasticity) * np.power(members, F32(1.0) - elasticity)
     out[:] = (
         wage_base * earners * schooling_factor * shock * (F32(1.0) + return_to_skill * skill)
     ) * growth
@@ -80,9 +76,6 @@ def _labour_example(rng: np.random.Generator, n: int) -> tuple:
         persons(rng, n, 4),
         persons(rng, n, 2, zeros=0.7),
         F32(0.3),
-        persons(rng, n, 3),
-        persons(rng, n, 3),
-        F32(0.6) if rng.random() < 0.5 else F32(1.0),
         np.exp(F32(0.09) * rng.uniform(0, 12, n).astype(F32)),
         factor(rng, n, 0.4),
         np.where(rng.random(n) < 0.1, rng.uniform(0, 3, n), 0).astype(F32),
@@ -98,9 +91,6 @@ def _labour_kernel(
     n_adult: np.ndarray,
     n_elderly: np.ndarray,
     elderly_weight: np.float32,
-    n_young: np.ndarray,
-    n_school: np.ndarray,
-    elasticity: np.float32,
     schooling_factor: np.ndarray,
     shock: np.ndarray,
     skill: np.ndarray,
@@ -110,14 +100,8 @@ def _labour_kernel(
 ) -> None:
     """The float32 product of :func:`permanent_labour`, left to right (rupiah per month)."""
     one = np.float32(1.0)
-    pooled = elasticity != one
-    rest = one - elasticity
     for i in prange(out.shape[0]):
         earners = np.float32(n_adult[i]) + elderly_weight * np.float32(n_elderly[i])
-        if pooled:
-            members = np.float32(n_young[i]) + np.float32(n_school[i])
-            members = members + np.float32(n_adult[i]) + np.float32(n_elderly[i])
-            earners = earners**elasticity * members**rest
         v = wage_base[i] * earners
         v = v * schooling_factor[i]
         v = v * shock[i]

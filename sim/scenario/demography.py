@@ -96,7 +96,8 @@ class Schooling(Section):
     cohorts_keep_level: bool = param(
         False,
         "switch",
-        "method (issue 15): new adults bring their household's adult schooling plus what "
+        "assumption (issue 15): "
+        "new adults bring their household's adult schooling plus what "
         "their basic schooling deviates from the household's at the start (enrolment shocks "
         "and programmes move it), so the baseline's schooling is stationary and the secular "
         "rise of Indonesian schooling is part of fitted growth; off, they add "
@@ -169,7 +170,8 @@ class Measurement(Section):
     as_surveyed: bool = param(
         False,
         "switch",
-        "method (issue 15, default from 0.3.0): the recorded poverty figures, the registry's "
+        "assumption (issue 15, default from 0.3.0): "
+        "the recorded poverty figures, the registry's "
         "re-surveys and institutions' surveys read consumption as a survey measures it "
         "(sim.world.measurement); off, they read true consumption as in 0.2",
     )

@@ -162,7 +162,8 @@ class Income(Section):
         1.0,
         "elasticity of household labour earnings to earners per member (earnings scale as "
         "earners ** e x members ** (1 - e))",
-        "method (issue 15): 1 = each earner earns the same whatever the household's needs "
+        "assumption (issue 15): "
+        "1 = each earner earns the same whatever the household's needs "
         "(0.2); below 1, households with more members per earner earn more per earner (more "
         "hours, family work), so per-capita consumption moves as (earners / members) ** e",
         ge=0,

@@ -67,7 +67,8 @@ class Population(Section):
     burn_in_months: int = param(
         0,
         "months",
-        "method (issue 15): the household dynamics run this long before month 0, from their own "
+        "assumption (issue 15): "
+        "the household dynamics run this long before month 0, from their own "
         "streams, so that the start carries their fast transients (sim.world.burn_in); 0 starts "
         "from the drawn population, as in 0.2 (the default until the steady-state fit lands)",
         ge=0,
@@ -77,7 +78,8 @@ class Population(Section):
     demography_burn_in_months: int = param(
         0,
         "months",
-        "method (issue 15): drawn households live this long under demography alone, then "
+        "assumption (issue 15): "
+        "drawn households live this long under demography alone, then "
         "consume their potential per earner times earners per member (sim.world.synthesis); "
         "0 keeps the drawn sizes, as in 0.2",
         ge=0,
