@@ -35,6 +35,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from sim import measures
+from sim.data.bps import national_series
 from sim.model import PovertyModel
 from sim.scenario import load_scenario
 
@@ -245,8 +246,6 @@ STEADY_STATE = {
 
 def bps_area_targets(year: int = 2024, round_: str = "march") -> list[Target]:
     """BPS's P0, P1, P2 and Gini by area for one round, with the calibration's tolerances."""
-    from sim.data.bps import national_series
-
     tol = {"p0": 0.0004, "p1": 0.0003, "p2": 0.0001, "gini": 0.003}
     out = []
     for area in AREAS:

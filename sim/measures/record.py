@@ -151,8 +151,6 @@ class MonthlyRecord:
         ``sim.world.measurement.surveyed_consumption``; measured values go into a buffer
         reused each month (rupiah per month).
         """
-        if self.measured.shape[0] != self.households.n:
-            self.measured = np.empty(self.households.n, dtype=F32)
         return surveyed_consumption(
             self.scenario, self.households, self.streams, month, out=self.measured
         )

@@ -18,13 +18,13 @@ import numpy as np
 
 from sim import dynamics
 from sim.dynamics.subdistricts import SubdistrictState
+from sim.programs import Effects
 from sim.rng.streams import Streams
 from sim.scenario import Scenario
 from sim.world.government import government_month
 from sim.world.households import Households
 from sim.world.lines import poverty_lines
 
-F32 = np.float32
 PREFIX = "burn-in/"
 """Prefix of the burn-in's stream names."""
 
@@ -47,18 +47,20 @@ def burn_in(sc: Scenario, hh: Households, streams: Streams) -> SubdistrictState:
     still = sc.model_copy(update={"income": sc.income.model_copy(update={"growth_annual": 0.0})})
     s = streams.prefixed(PREFIX)
     lines = poverty_lines(sc, hh.urban)
-    n, n_sub = hh.n, sc.population.subdistricts
+    none = Effects.none(hh.n)  # no NGO or business programme; read, never written
+    no_injection = np.zeros(sc.population.subdistricts)
     # the burn-in's last month has month 0's calendar month (a multiple of 12)
     first = (-months) % 12 + 1
     for b in range(first, first + months):
-        none_f, none_0 = np.ones(n, dtype=F32), np.zeros(n, dtype=F32)
         hh.insured[:] = hh.pbi | hh.jkn_contributory
         shocks = dynamics.draw_shocks(still, hh, state, s, b)
         illness = dynamics.fall_ill(still, hh, s, b)
-        income = dynamics.earn(still, hh, state, b, shocks, none_f, none_0, np.zeros(n_sub))
+        income = dynamics.earn(
+            still, hh, state, b, shocks, none.asset_return, none.cash, no_injection
+        )
         disposable, permanent = dynamics.spend(
-            still, hh, income, illness, cash=none_0, oop_factor=none_f,
-            new_assets=none_0, new_skill=none_0,
+            still, hh, income, illness, cash=none.cash, oop_factor=none.oop_factor,
+            new_assets=none.assets, new_skill=none.skill,
         )  # fmt: skip
         del shocks, illness, income
         dynamics.consume_and_save(still, hh, permanent, disposable, lines)
