@@ -11,7 +11,8 @@ first used.
 * ``value_for_money(model, baseline)``: paired comparison with the same-seed baseline.
 * ``run_batch(...)`` / ``load_results(folder)``: scenario batches on disk (``run_scenarios.py``).
 * ``run_trial(program, design=...)``: an in-silico randomised trial (``sim.analysis.trial``).
-* ``sim.measures``: FGT, Watts, Gini, Alkire-Foster, value for money.
+* ``sim.measures``: FGT, Watts, Gini, Alkire-Foster, value for money (``sim.metrics``, its
+  0.1 name, still works: scripts written against the foundation keep running).
 * ``prepare()``: load the compiled kernels and set the process up for large runs
   (``sim.kernels.prepare``; the first model built in a process calls it).
 
@@ -23,12 +24,16 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from sim import measures
 from sim.kernels import prepare
 from sim.measures import value_for_money
 from sim.model import PovertyModel
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
+
+metrics = measures
+"""0.1's name of :mod:`sim.measures` (``from sim import metrics``)."""
 
 #: Public names loaded on first use (PEP 562): what only some paths need.
 _PUBLIC = {

@@ -19,7 +19,9 @@ QUIET = {
     "health.enabled": False,
     "demography.enabled": False,
     "income.growth_annual": 0.0,
+    "poverty_line.real_drift_annual": 0.0,
     "government.registry.update_months": 10_000,  # no registry re-surveys (they are noisy)
+    "measurement.as_surveyed": False,  # true consumption: a fresh survey error is noise
 }
 
 

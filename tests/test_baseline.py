@@ -49,7 +49,7 @@ def test_recorded_figures_are_of_measured_consumption_when_as_surveyed():
 
 
 def test_off_switch_keeps_figures_on_true_consumption():
-    model = sim.PovertyModel(small(4_000, 1), rng=2)
+    model = sim.PovertyModel(small(4_000, 1, **{"measurement.as_surveyed": False}), rng=2)
     hh = model.households
     got = model.timeseries().p0.iloc[0]
     assert got == poverty.fgt(hh.consumption_pc, model.lines, 0, weights=hh.persons)
@@ -68,9 +68,15 @@ def test_registry_scores_read_measured_consumption_when_as_surveyed():
 
 
 def test_burn_in_zero_is_the_drawn_population_and_its_months_use_their_own_streams():
-    base = sim.PovertyModel(small(3_000, 2), rng=3).run().timeseries()
-    zero = sim.PovertyModel(small(3_000, 2, **{"population.burn_in_months": 0}), rng=3)
-    pd.testing.assert_frame_equal(base, zero.run().timeseries())
+    from sim.rng.streams import Streams
+    from sim.world.synthesis import synthesize
+
+    zero_sc = small(3_000, 2, **{"population.burn_in_months": 0})
+    zero = sim.PovertyModel(zero_sc, rng=3)
+    np.testing.assert_array_equal(
+        zero.households.consumption, synthesize(zero_sc, Streams(3)).consumption
+    )
+    base = zero.run().timeseries()
     burnt = sim.PovertyModel(small(3_000, 2, **{"population.burn_in_months": 12}), rng=3)
     again = sim.PovertyModel(small(3_000, 2, **{"population.burn_in_months": 12}), rng=3)
     pd.testing.assert_frame_equal(burnt.run().timeseries(), again.run().timeseries())
@@ -90,7 +96,9 @@ def test_burn_in_has_no_growth():
 
 
 def test_lines_drift_in_real_terms():
-    sc = small(2_000, 12, **{"poverty_line.real_drift_annual": 0.033})
+    sc = small(
+        2_000, 12, **{"poverty_line.real_drift_annual": 0.033, "measurement.as_surveyed": False}
+    )
     model = sim.PovertyModel(sc, rng=1)
     z0 = model.lines.copy()
     model.run()
@@ -115,13 +123,19 @@ def test_set_up_demography_heads_households_and_moves_consumption_with_earners()
     from sim.rng.streams import Streams
     from sim.world.synthesis import synthesize
 
-    base = small(4_000, 1)
+    base = small(4_000, 1, **{"population.demography_burn_in_months": 0})
     aged = small(4_000, 1, **{"population.demography_burn_in_months": 120})
     a, b = synthesize(base, Streams(2)), synthesize(aged, Streams(2))
     assert ((b.n_adult + b.n_elderly) > 0).all()  # no household of children only
     assert not np.array_equal(a.members, b.members)
-    # consumption is the potential per earner: per earner, it rises with the latent income
-    per_earner = b.consumption / b.earners(base.income.elderly_earner_weight)
+    # consumption is the potential per earner equivalent (earners^e members^(1-e)): per
+    # equivalent, it rises with the latent income
+    from sim.dynamics.steady_state import earner_equivalents
+
+    inc = base.income
+    per_earner = b.consumption / earner_equivalents(
+        b, inc.elderly_earner_weight, inc.earner_elasticity
+    )
     latent = b.latent_permanent.astype(np.float64) + b.persistent_shock
     for area in (b.urban, ~b.urban):
         order = np.argsort(latent[area], kind="stable")
@@ -137,8 +151,25 @@ def test_cohorts_keep_level_gives_new_adults_their_households_schooling():
     hh = synthesize(on, Streams(3))
     got = hh.child_schooling + hh.cohort_offset
     np.testing.assert_allclose(got, hh.adult_schooling, rtol=0, atol=1e-5)  # float32 years
-    off = synthesize(small(2_000, 1), Streams(3))
+    off = synthesize(small(2_000, 1, **{"schooling.cohorts_keep_level": False}), Streams(3))
     assert (off.cohort_offset == np.float32(off_post_basic())).all()
+
+
+def test_finishing_cohort_schooling_holds_its_steady_state_at_zero_growth():
+    from sim.dynamics.schooling import enrolment_probability
+
+    still = {"income.growth_annual": 0.0, "poverty_line.real_drift_annual": 0.0}
+    model = sim.PovertyModel(small(10_000, 60, **still), rng=1)
+    hh = model.households
+    s0 = hh.adult_schooling.copy()
+    model.run()
+    school = hh.n_school > 0
+    gap = hh.child_schooling - 9 * enrolment_probability(model.config, hh)
+    assert abs(float(gap[school].mean())) < 0.1  # years: 9 x the enrolled share
+    moved = hh.adult_schooling - s0
+    # new adults keep their household's level: five years move adults' schooling little
+    # (0.2's average over the children present moved it by 0.8 years, sd, in five years)
+    assert abs(float(moved.mean())) < 0.02 and float(moved.std()) < 0.1
 
 
 def off_post_basic() -> float:
@@ -149,7 +180,7 @@ def test_earner_elasticity_scales_earnings_with_members_when_below_one():
     from sim.dynamics.income import permanent_labour
 
     for e in (1.0, 0.5):
-        sc = small(2_000, 1, **{"income.earner_elasticity": e})
+        sc = small(2_000, 1, **{"income.earner_elasticity": e, "population.burn_in_months": 0})
         model = sim.PovertyModel(sc, rng=1)
         hh = model.households
         got = permanent_labour(sc, hh, 0).astype(np.float64)
@@ -161,5 +192,5 @@ def test_earner_elasticity_scales_earnings_with_members_when_below_one():
             * np.exp(np.float32(inc.return_to_schooling) * hh.adult_schooling)
             * (1 + inc.return_to_skill * hh.skill)
         ).astype(np.float64)
-        # no shock yet at month 0 (the burn-in is off by default): earnings = units x rest
+        # no shock yet at month 0 (no burn-in): earnings = units x rest
         np.testing.assert_allclose(got, units * rest, rtol=2e-5)

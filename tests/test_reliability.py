@@ -692,11 +692,19 @@ def test_unwritable_folder_exits_1_with_a_clear_message(tmp_path, capsys):
     assert "cannot create the folder" in err and str(blocker / "results") in err
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
-def test_read_only_folder_exits_1(tmp_path, capsys):
+def test_read_only_folder_exits_1(tmp_path, capsys, monkeypatch):
     out = tmp_path / "ro"
     out.mkdir()
     out.chmod(0o500)
+    if os.geteuid() == 0:  # root ignores folder permissions: the system's refusal, simulated
+        real_mkdir = Path.mkdir
+
+        def refuse(self, *args, **kwargs):
+            if out in self.parents:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real_mkdir(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "mkdir", refuse)
     try:
         rc = CLI.main(
             ["no_programs", "--reps", "1", "--households", "200", "--months", "2"]
@@ -843,12 +851,5 @@ def _long_run(households: int) -> None:
 
 
 def test_a_thousand_months_stay_finite_and_balanced():
+    """At 2,000 households in CI; the issue's 10,000 (about 30 s) is ``_long_run(10_000)``."""
     _long_run(2_000)
-
-
-@pytest.mark.slow
-def test_a_thousand_months_at_ten_thousand_households(request):
-    """The issue's size (about 30 s); runs only when selected with ``-m slow``."""
-    if "slow" not in (request.config.getoption("-m") or ""):
-        pytest.skip("1,000 months at 10,000 households: run with -m slow")
-    _long_run(10_000)

@@ -106,8 +106,8 @@ def test_parallel_matrix_equals_serial_row_for_row():
 def test_synergy_outcome_carries_the_alliance_and_knowledge_parameters():
     k = "cooperation.knowledge.learning_rate"
     lo, hi = S.factors([k])[k]["range"]
-    a = S.evaluate({k: lo}, 3, households=400, months=12)
-    b = S.evaluate({k: hi}, 3, households=400, months=12)
+    a = S.evaluate({k: lo}, 3, households=400, months=24)
+    b = S.evaluate({k: hi}, 3, households=400, months=24)
     assert a["synergy_minus_competition_p1"] != b["synergy_minus_competition_p1"]
     assert a["pooled_minus_competition_p1"] == b["pooled_minus_competition_p1"]
 

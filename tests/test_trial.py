@@ -82,10 +82,8 @@ def test_designs_load():
 
 def test_haushofer_shapiro_2016():
     """Published: +22% monthly household consumption ~9 months after the first transfer, 95% CI
-    about +12% to +32% (USD 35 PPP, s.e. ~8, on USD 158). Sinergi at full size (20,000
-    households, 10 reps): +15.7% [+14.1, +17.3]; at this test's size (10,000 households, 3 reps,
-    seed 1) +16.1%. Accepted here: +10% to +32% (the published CI, lower end widened by 2 points
-    for the reduced sample)."""
+    about +12% to +32% (USD 35 PPP, s.e. ~8, on USD 158). Accepted: the published CI, at
+    10,000 households, 3 reps, seed 1 (the full-size row in docs/VALIDATION.md)."""
     df = sim.run_trial(
         "cash_transfer",
         design="haushofer_shapiro_2016",
@@ -95,38 +93,23 @@ def test_haushofer_shapiro_2016():
         seed=1,
     )
     r = _row(df, "consumption_pc", 9)
-    assert 0.10 <= r.effect / r.control_mean <= 0.32
+    assert 0.12 <= r.effect / r.control_mean <= 0.32
     # the transfer is spent quickly (buffer stock): month 1 far above month 9
     assert _row(df, "consumption_pc", 1).effect > 2 * r.effect
 
 
-def test_cahyadi_2020_reduced():
-    """Published: the share of children 7-15 not enrolled roughly halved after six years; no
-    transformative change in consumption. Reduced size: 30 months (two school years)."""
-    df = sim.run_trial("pkh", design="cahyadi_2020", households=10_000, months=30, reps=2, seed=0)
-    r = _row(df, "enrolment_rate", 30)
+def test_cahyadi_2020_six_years():
+    """Published: the share of children 7-15 not enrolled halved after six years (the schooling
+    condition's effect is calibrated to that: ``schooling.condition_effect``, checked in
+    tests/test_dynamics.py); no transformative change in consumption, read here as an effect
+    on consumption per capita under 10% of the control mean, without a CI escape. The full
+    72 months at 10,000 households, 3 reps (the 20,000-household row in VALIDATION.md)."""
+    df = sim.run_trial("pkh", design="cahyadi_2020", households=10_000, months=72, reps=3, seed=0)
+    r = _row(df, "enrolment_rate", 72)
     not_enrolled_c, not_enrolled_t = 1 - r.control_mean, 1 - r.treated_mean
     assert not_enrolled_t < not_enrolled_c
-    c = _row(df, "consumption_pc", 30)
-    assert abs(c.effect / c.control_mean) < 0.2  # no transformative change
-
-
-@pytest.mark.slow
-def test_cahyadi_2020_full(request):
-    """Full row of VALIDATION.md: 72 months, 20,000 households, 5 reps (about 80 s).
-
-    Runs only when selected with ``-m slow``."""
-    if "slow" not in (request.config.getoption("-m") or ""):
-        pytest.skip("full-size validation row: run with -m slow")
-    df = sim.run_trial("pkh", design="cahyadi_2020", households=20_000, months=72, reps=5, seed=0)
-    r = _row(df, "enrolment_rate", 72)
-    ratio = (1 - r.treated_mean) / (1 - r.control_mean)
-    # 0.2.0 gives 0.647 (VALIDATION.md); the draws of 0.1.0 gave 0.28 from the same model, so
-    # at this size (20 sub-districts, 5 reps) the ratio moves that much with the draws
-    # (published: about 0.5). The band was set around 0.28 and is not moved for the new value.
-    assert 0.15 <= ratio <= 0.65
     c = _row(df, "consumption_pc", 72)
-    assert c.ci_low <= 0 <= c.ci_high or abs(c.effect / c.control_mean) < 0.1
+    assert abs(c.effect / c.control_mean) < 0.1  # no transformative change
 
 
 def test_spillover_calibration_small_injection():

@@ -36,8 +36,6 @@ from scipy import optimize, stats
 
 from sim import measures
 from sim.data.bps import national_series
-from sim.model import PovertyModel
-from sim.scenario import load_scenario
 
 PRESET_PATH = Path(__file__).resolve().parents[2] / "scenarios" / "presets" / "indonesia_2024.toml"
 
@@ -52,20 +50,20 @@ class Target:
     source: str
 
 
-_SEPT = "March P0 x BPS September 2024 ratio to P0 (March not published)"
+_AREA = "BPS March 2024 (data/bps national series, by area)"
 BPS_MARCH_2024 = [
     Target("p0", 0.0903, 0.0025, "BPS March 2024 (check, not fitted)"),
-    Target("p0_urban", 0.0709, 0.0004, "BPS March 2024"),
-    Target("p0_rural", 0.1179, 0.0004, "BPS March 2024"),
+    Target("p0_urban", 0.0709, 0.0004, _AREA),
+    Target("p0_rural", 0.1179, 0.0004, _AREA),
     Target("p1", 0.01461, 0.0010, "BPS March 2024 (check, not fitted)"),
     Target("p2", 0.00347, 0.0004, "BPS March 2024 (check, not fitted)"),
-    Target("p1_urban", 0.0709 * 0.981 / 6.66, 0.0003, _SEPT),
-    Target("p1_rural", 0.1179 * 1.918 / 11.34, 0.0003, _SEPT),
-    Target("p2_urban", 0.0709 * 0.215 / 6.66, 0.0001, _SEPT),
-    Target("p2_rural", 0.1179 * 0.476 / 11.34, 0.0001, _SEPT),
+    Target("p1_urban", 0.0110, 0.0003, _AREA),
+    Target("p1_rural", 0.0198, 0.0003, _AREA),
+    Target("p2_urban", 0.0025, 0.0001, _AREA),
+    Target("p2_rural", 0.0048, 0.0001, _AREA),
     Target("gini", 0.379, 0.010, "BPS March 2024 (check, not fitted)"),
-    Target("gini_urban", 0.399, 0.003, "BPS March 2024"),
-    Target("gini_rural", 0.306, 0.003, "BPS March 2024"),
+    Target("gini_urban", 0.399, 0.003, _AREA),
+    Target("gini_rural", 0.306, 0.003, _AREA),
 ]
 
 AREAS = ("urban", "rural")
@@ -172,76 +170,45 @@ def fit_distributions(
     return params, distribution_figures(params, lines, urban_share)
 
 
-def fit_growth(target_change: float = -0.0056, households: int = 50_000, seeds: int = 12) -> float:
-    """Annual real growth at which the headcount changes by ``target_change`` in 12 months.
-
-    Simulates ``no_programs`` (government programmes only) and solves for growth with
-    Brent's method on the mean 12-month change over ``seeds`` runs (common random numbers make
-    the function smooth in growth).
-
-    Args:
-        target_change: Change in P0 over 12 months, as a fraction (BPS: -0.56 points).
-        households: Simulated households per run.
-        seeds: Runs averaged per evaluation (seeds 0..seeds-1). One run's 12-month change has
-            a Monte Carlo sd of about 0.26 points at 50,000 households, so 12 runs put the
-            fitted mean within about 0.08 points (3 runs, used before, moved the fitted growth
-            by most of a percentage point between random-number schemes).
-
-    Returns:
-        Annual real growth of labour earnings.
-    """
-
-    def change(g: float) -> float:
-        sc = load_scenario(
-            "no_programs",
-            overrides={
-                "population.households": households,
-                "months": 12,
-                "income.growth_annual": g,
-            },
-        )
-        deltas = []
-        for seed in range(seeds):
-            ts = PovertyModel(sc, rng=seed).run().timeseries()
-            deltas.append(ts.p0.iloc[-1] - ts.p0.iloc[0])
-        return float(np.mean(deltas)) - target_change
-
-    return float(optimize.brentq(change, -0.05, 0.15, xtol=1e-4))
-
-
 def write_preset(
     params: dict[str, tuple[float, float, float, float]],
     figures: dict[str, float],
     growth: float,
     path: Path = PRESET_PATH,
+    correction: dict[str, tuple[float, ...]] | None = None,
+    notes: list[str] | None = None,
 ) -> None:
-    """Write the preset TOML with the fitted values and a comment table of the fit."""
+    """Write the preset TOML with the fitted values and a comment table of the fit.
+
+    Args:
+        params: The measured distribution's GB2 per area.
+        figures: The GB2's figures (``distribution_figures``) against ``BPS_MARCH_2024``.
+        growth: ``income.growth_annual``.
+        path: Where to write (atomically).
+        correction: The potential's log correction per area (``sim.analysis.potential``).
+        notes: Further comment lines (the start's measured figures, the hindcast).
+    """
     lines = [
         "# Preset indonesia_2024: the starting population fitted to BPS March 2024.",
         "# Written by `python -m sim.calibrate`; do not edit by hand (re-run the command).",
-        "# target vs fitted (fractions):",
+        "# the measured distribution (GB2) against its targets (fractions):",
     ]
     for t in BPS_MARCH_2024:
         lines.append(f"#   {t.name:<11} {t.value:.5f}  fitted {figures[t.name]:.5f}  ({t.source})")
+    lines += [f"# {n}" if n else "#" for n in (notes or [])]
     lines.append("")
     for area in ("urban", "rural"):
         lines.append(f"[calibration.{area}]")
         lines += [f"{name} = {value:.8g}" for name, value in zip(PARAMS, params[area], strict=True)]
+        if correction:
+            values = ", ".join(f"{v:.5f}" for v in correction[area])
+            lines.append(f"correction = [{values}]")
         lines.append("")
     lines += ["[income]", f"growth_annual = {growth:.5f}", ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text("\n".join(lines))
     tmp.replace(path)
-
-
-STEADY_STATE = {
-    "population.demography_burn_in_months": 240,
-    "population.burn_in_months": 36,
-    "schooling.cohorts_keep_level": True,
-    "measurement.as_surveyed": True,
-}
-"""The steady-state start of issue 15 (switches off by default until its fit lands)."""
 
 
 def bps_area_targets(year: int = 2024, round_: str = "march") -> list[Target]:
@@ -255,97 +222,3 @@ def bps_area_targets(year: int = 2024, round_: str = "march") -> list[Target]:
             value = float(row[m]) if m == "gini" else float(row[m]) / 100.0
             out.append(Target(f"{m}_{area}", value, tol[m], f"BPS {round_} {year}"))
     return out
-
-
-def measured_start(
-    params: dict[str, tuple[float, float, float, float]],
-    overrides: dict,
-    households: int,
-    seeds: int,
-    survey_error_sd: float | None = None,
-) -> dict[str, float]:
-    """Month-0 figures of consumption as surveyed, mean over seeds 0 .. seeds - 1.
-
-    Args:
-        params: The potential's GB2 ``(a, scale, p, q)`` per area.
-        overrides: Scenario overrides.
-        households: Simulated households per run.
-        seeds: Runs averaged (common random numbers across parameter values).
-        survey_error_sd: ``measurement.survey_error_sd`` (the scenario's when None).
-    """
-    ov = {"population.households": households, "months": 1, **overrides}
-    for area in AREAS:
-        for name, value in zip(PARAMS, params[area], strict=True):
-            ov[f"calibration.{area}.{name}"] = float(value)
-    if survey_error_sd is not None:
-        ov["measurement.survey_error_sd"] = float(survey_error_sd)
-    sc = load_scenario("no_programs", overrides=ov)
-    rows = [PovertyModel(sc, rng=seed).timeseries().iloc[0] for seed in range(seeds)]
-    keys = [f"{m}_{a}" for m in ("p0", "p1", "p2", "gini") for a in AREAS]
-    keys += ["p0", "p1", "p2", "gini"]
-    return {k: float(np.mean([r[k] for r in rows])) for k in keys}
-
-
-@dataclass(frozen=True)
-class PotentialFit:
-    """The potential per area, the survey error, and the month-0 figures they give."""
-
-    params: dict[str, tuple[float, float, float, float]]
-    survey_error_sd: float
-    figures: dict[str, float]
-    cost: float
-
-
-def fit_potential(
-    start: dict[str, tuple[float, float, float, float]],
-    survey_error_sd: float = 0.2,
-    overrides: dict | None = None,
-    households: int = 20_000,
-    seeds: int = 2,
-    targets: list[Target] | None = None,
-    max_nfev: int = 200,
-) -> PotentialFit:
-    """Fit the potential and the survey error so that month 0 *as surveyed* hits BPS.
-
-    The month-0 population is what the set-up's demography, the burn-in and the survey error
-    make of the potential (``sim.world.synthesis``, ``sim.world.burn_in``,
-    ``sim.world.measurement``): its figures are simulated with common random numbers, and the
-    eight GB2 parameters (four per area) and the survey error's sd solved by
-    ``scipy.optimize.least_squares`` on the eight area figures' residuals scaled by their
-    tolerances. The survey error is identified by BPS's depth and severity: a larger error
-    thickens the measured lower tail whatever the potential.
-
-    Args:
-        start: Starting parameters per area.
-        survey_error_sd: Starting survey error (log points).
-        overrides: Scenario overrides (default :data:`STEADY_STATE`).
-        households: Simulated households per run.
-        seeds: Runs per evaluation.
-        targets: Default :func:`bps_area_targets` (March 2024).
-        max_nfev: Most evaluations of the residuals (each simulates ``seeds`` set-ups).
-
-    Returns:
-        The fit (:class:`PotentialFit`).
-    """
-    overrides = STEADY_STATE if overrides is None else overrides
-    targets = bps_area_targets() if targets is None else targets
-
-    def unpack(x: np.ndarray) -> tuple[dict[str, tuple[float, float, float, float]], float]:
-        v = np.exp(x)
-        return {"urban": tuple(v[:4]), "rural": tuple(v[4:8])}, float(v[8])  # type: ignore[return-value]
-
-    def residuals(x: np.ndarray) -> np.ndarray:
-        params, sd = unpack(x)
-        got = measured_start(params, overrides, households, seeds, sd)
-        return np.array([(got[t.name] - t.value) / t.tolerance for t in targets])
-
-    x0 = np.log(np.concatenate([start["urban"], start["rural"], [survey_error_sd]]))
-    lo = np.log([0.3, 1e5, 0.05, 0.3] * 2 + [0.02])
-    hi = np.log([30.0, 2e7, 30.0, 30.0] * 2 + [0.5])
-    sol = optimize.least_squares(
-        residuals, np.clip(x0, lo + 1e-9, hi - 1e-9), bounds=(lo, hi), diff_step=0.01,
-        max_nfev=max_nfev, x_scale="jac",
-    )  # fmt: skip
-    params, sd = unpack(sol.x)
-    return PotentialFit(params, sd, measured_start(params, overrides, households, seeds, sd),
-                        float(sol.cost))  # fmt: skip

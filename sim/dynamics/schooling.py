@@ -3,8 +3,16 @@
 School-age children (7-15) are enrolled or not for a school year; the probability is logistic
 in log per-capita consumption relative to the line, in school cost relative to per-capita
 consumption, and in a schooling condition attached to a transfer (Cahyadi et al. 2020).
-Enrolled children accumulate a twelfth of a year of schooling each month, plus what programmes
-add (tutoring). Schooling is in years.
+A household's ``child_schooling`` is the basic schooling that a child who finishes school age
+now takes into adult life: 9 years times the household's enrolled share, averaged over the
+last nine years or so. Each month with school-age children it gains a twelfth of a year times
+the enrolled share, plus what programmes add (tutoring), and loses a 108th of itself
+(:data:`LEAVING`: children spend 108 months at school age and leave at that rate, so a leaver
+has on average spent 108 months there); without school-age children it is held. Its steady
+state is 9 years times the enrolled share, whatever the household's size, and it does not
+jump when a young child reaches school age (0.2 averaged the schooling of the children present,
+whose noise spread adult schooling by a year and a half in ten years at zero growth).
+Schooling is in years.
 """
 
 from __future__ import annotations
@@ -21,6 +29,9 @@ from sim.world.households import Households
 from sim.world.lines import poverty_lines
 
 F32 = np.float32
+LEAVING = F32(1.0 / 108.0)
+"""Share of the finishing cohort's schooling that leaves each month: children spend 9 years (108
+months) at school age (``sim.dynamics.demography``)."""
 
 
 def enrolment_probability(
@@ -66,7 +77,9 @@ def schooling(
     if not s.enabled:
         return
     # enrolled children accumulate a month of schooling
-    _schooling_month_kernel(hh.n_enrolled, hh.n_school, hh.child_schooling, F32(12.0))
+    _schooling_month_kernel(
+        hh.n_enrolled, hh.n_school, hh.child_schooling, F32(12.0), F32(1.0) - LEAVING
+    )
     if calendar_month(sc, month) != s.school_year_calendar_month:
         return
     p = enrolment_probability(sc, hh, conditioned)
@@ -81,10 +94,15 @@ def _enrolled_share(n_enrolled: np.ndarray, n_school: np.ndarray) -> np.ndarray:
 
 
 def _schooling_month_reference(
-    n_enrolled: np.ndarray, n_school: np.ndarray, child_schooling: np.ndarray, months: np.float32
+    n_enrolled: np.ndarray,
+    n_school: np.ndarray,
+    child_schooling: np.ndarray,
+    months: np.float32,
+    keep: np.float32,
 ) -> None:
-    """``child_schooling += enrolled share / months`` (numpy)."""
-    child_schooling += _enrolled_share(n_enrolled, n_school) / months
+    """``child_schooling * keep + enrolled share / months`` where a child is of school age."""
+    moved = child_schooling * keep + _enrolled_share(n_enrolled, n_school) / months
+    child_schooling[:] = np.where(n_school > 0, moved, child_schooling)
 
 
 def _schooling_example(rng: np.random.Generator, n: int) -> tuple:
@@ -95,21 +113,29 @@ def _schooling_example(rng: np.random.Generator, n: int) -> tuple:
 
 
 def _schooling_month_example(rng: np.random.Generator, n: int) -> tuple:
-    """:func:`_schooling_example` and the twelve months of a school year."""
-    return (*_schooling_example(rng, n), F32(12.0))
+    """:func:`_schooling_example`, the twelve months of a school year and what stays."""
+    return (*_schooling_example(rng, n), F32(12.0), F32(1.0) - LEAVING)
 
 
 @kernel(reference=_schooling_month_reference, example=_schooling_month_example, parallel=True)
 def _schooling_month_kernel(
-    n_enrolled: np.ndarray, n_school: np.ndarray, child_schooling: np.ndarray, months: np.float32
+    n_enrolled: np.ndarray,
+    n_school: np.ndarray,
+    child_schooling: np.ndarray,
+    months: np.float32,
+    keep: np.float32,
 ) -> None:
-    """Add a month of schooling (years) times the enrolled share, per household."""
+    """A month of the finishing cohort's schooling (years), per household.
+
+    What stays of last month's (``keep``) plus a month of schooling times the enrolled share;
+    unchanged in a household without school-age children (the next child starts from it).
+    """
     for i in prange(n_school.shape[0]):
-        share = np.float32(0.0)
         if n_school[i] > 0:
             # float64 quotient rounded to float32: the correctly rounded float32 quotient
             share = np.float32(np.float64(n_enrolled[i]) / np.float64(n_school[i]))
-        child_schooling[i] = child_schooling[i] + share / months
+            kept = child_schooling[i] * keep
+            child_schooling[i] = kept + share / months
 
 
 def tutoring(hh: Households, schooling_years: np.ndarray) -> None:

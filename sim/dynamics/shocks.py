@@ -4,7 +4,7 @@
   calibrated quantile function of the latent, so the shocks reshuffle households without
   changing the distribution of earnings potential (:func:`shock_factor`).
 * Transitory: a mean-one log-normal factor, drawn afresh each month.
-* Covariate: harvest failures and disasters hit a whole sub-district for
+* Covariate: harvest failures and disasters hit a whole village (desa or kelurahan) for
   ``shocks.covariate_months``.
 * Seasons: rural earnings peak at the harvest (``seasons``), mean one over the year.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.dynamics.elementwise import select
-from sim.dynamics.subdistricts import SubdistrictState
+from sim.dynamics.subdistricts import SubdistrictState, villages
 from sim.kernels import kernel, prange
 from sim.rng.streams import Streams
 from sim.scenario import Scenario
@@ -113,16 +113,25 @@ def _affine_kernel(x: np.ndarray, scale: np.float32, shift: np.float32, out: np.
 def covariate_shocks(
     sc: Scenario, hh: Households, state: SubdistrictState, streams: Streams, month: int
 ) -> np.ndarray:
-    """Harvest failures and disasters by sub-district; return each household's income factor."""
+    """Harvest failures and disasters by village; return each household's income factor.
+
+    Each sub-district holds ``villages(sc)`` villages (the real ones it represents); household
+    ``i`` of sub-district ``d`` lives in village ``d * villages + i % villages`` (the index is
+    independent of income at set-up). A village not already in an episode is hit with the
+    sub-district's monthly probability.
+    """
     s = sc.shocks
     if not s.enabled:
         return np.ones(hh.n, dtype=F32)
+    k = villages(sc)
     n_sub = sc.population.subdistricts
-    urban_sub = np.arange(n_sub) < sc.population.urban_subdistricts
-    p = np.where(urban_sub, s.covariate_prob_urban, s.covariate_prob_rural)
-    u = streams.uniform("shock.covariate", month, n_sub)
+    if state.village is None:
+        state.village = hh.subdistrict.astype(np.int32) * k + np.arange(hh.n, dtype=np.int32) % k
+    urban = np.repeat(np.arange(n_sub) < sc.population.urban_subdistricts, k)
+    p = np.where(urban, s.covariate_prob_urban, s.covariate_prob_rural)
+    u = streams.uniform("shock.covariate", month, n_sub * k)
     state.covariate_months = np.maximum(state.covariate_months - 1, 0).astype(np.int16)
     hit = (u < p) & (state.covariate_months == 0)
     state.covariate_months[hit] = s.covariate_months
-    factor_sub = np.where(state.covariate_months > 0, F32(1 - s.covariate_loss), F32(1)).astype(F32)
-    return factor_sub[hh.subdistrict]
+    factor = np.where(state.covariate_months > 0, F32(1 - s.covariate_loss), F32(1)).astype(F32)
+    return factor[state.village]

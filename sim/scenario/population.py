@@ -65,20 +65,21 @@ class Population(Section):
     )
 
     burn_in_months: int = param(
-        0,
+        36,
         "months",
-        "assumption (issue 15): "
+        "assumption (0.3.0): "
         "the household dynamics run this long before month 0, from their own "
-        "streams, so that the start carries their fast transients (sim.world.burn_in); 0 starts "
-        "from the drawn population, as in 0.2 (the default until the steady-state fit lands)",
+        "streams, so that the start carries their fast transients (sim.world.burn_in: "
+        "illness spells, buffers, assets; the persistent shock starts stationary); 0 starts "
+        "from the drawn population, as in 0.2",
         ge=0,
         le=600,
     )
 
     demography_burn_in_months: int = param(
-        0,
+        240,
         "months",
-        "assumption (issue 15): "
+        "assumption (0.3.0): "
         "drawn households live this long under demography alone, then "
         "consume their potential per earner times earners per member (sim.world.synthesis); "
         "0 keeps the drawn sizes, as in 0.2",
@@ -109,6 +110,24 @@ class AreaDistribution(Section):
     )
     p: float = param(2.6, "shape", "fitted (sim.calibrate) to BPS March 2024", gt=0.01, le=50)
     q: float = param(0.6, "shape", "fitted (sim.calibrate) to BPS March 2024", gt=0.05, le=50)
+    correction: tuple[float, ...] = param(
+        (),
+        "log points at the standard normal scores -3, -2.75, ..., 3 (25 knots)",
+        "fitted (sim.calibrate, sim/analysis/potential.py): the GB2 is consumption as Susenas "
+        "measured it (BPS March 2024); the earnings potential is that distribution with the "
+        "model's own shocks, illnesses, demography and survey error taken out (log potential "
+        "= log GB2 quantile + this correction, linear between the knots), so that the "
+        "burnt-in start measures as the GB2. Empty: none",
+    )
+
+    @model_validator(mode="after")
+    def _correction_knots(self) -> AreaDistribution:
+        if self.correction and len(self.correction) != 25:
+            raise ValueError(
+                f"correction: 25 values (one per knot -3, -2.75, ..., 3) or none, "
+                f"got {len(self.correction)}"
+            )
+        return self
 
 
 class Calibration(Section):
@@ -129,22 +148,22 @@ class PovertyLine(Section):
     urban: float = param(601_871.0, "rupiah per capita per month", "BPS March 2024", gt=0)
     rural: float = param(556_874.0, "rupiah per capita per month", "BPS March 2024", gt=0)
     real_drift_annual: float = param(
-        0.0,
+        0.033,
         "per year, real (over consumer prices)",
         "BPS: national line Rp 330,776 (March 2015) -> Rp 582,932 (March 2024), +6.5% a year "
         "(data/bps national series), against consumer prices +3.05% a year (BPS CPI, "
         "December-on-December 2015-2023: 3.35, 3.02, 3.61, 3.13, 2.72, 1.68, 1.87, 5.51, "
-        "2.61%): ln(1.065) - 0.0300 = 0.033. Default 0 (a line fixed in real terms, as in "
-        "0.2) until growth is re-fitted with the drift (issue 15)",
+        "2.61%): ln(1.065) - 0.0300 = 0.033 (0 fixes the line in real terms, as in 0.2)",
         ge=-0.1,
         le=0.2,
     )
     index_growth_annual: float = param(
-        0.059,
+        0.0305,
         "per year",
-        "BPS: national line +5.9% March 2023 -> March 2024; the nominal line column is the "
-        "line times this index (with real_drift_annual above 0, set it to consumer-price "
-        "inflation, 0.0305, BPS CPI 2015-2023)",
+        "BPS CPI, December-on-December 2015-2023, mean 3.05% a year: consumer prices; the "
+        "nominal line column is the line (with its real drift) times this index, +6.5% a "
+        "year together as BPS's line 2015-2024 (0.2 used the line's own +5.9% here, with "
+        "no real drift)",
         ge=-0.5,
         le=1,
     )

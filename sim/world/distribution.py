@@ -11,6 +11,7 @@ the calibrated one whatever the shocks do. The map interpolates on a fixed grid,
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import special
@@ -20,19 +21,53 @@ from sim.scenario import Scenario
 from sim.world.households import Households
 from sim.world.quantiles import betaprime_ppf
 
+if TYPE_CHECKING:
+    from sim.scenario.population import AreaDistribution
+
+CORRECTION_KNOTS = np.linspace(-3.0, 3.0, 25)
+"""Standard normal scores at which the potential's log correction is given (``correction``)."""
+
 
 def gb2_ppf(u: np.ndarray, a: float, scale: float, p: float, q: float) -> np.ndarray:
     """GB2 quantiles (``sim.analysis.calibration.gb2_quantiles`` without the import cycle)."""
     return scale * betaprime_ppf(u, p, q) ** (1.0 / a)
 
 
+def potential_log_correction(correction: tuple[float, ...], z: np.ndarray) -> np.ndarray | float:
+    """Log correction of the potential at standard normal scores ``z`` (log points).
+
+    Linear between :data:`CORRECTION_KNOTS`, constant beyond them; 0 without a correction.
+    """
+    if not correction:
+        return 0.0
+    return np.interp(z, CORRECTION_KNOTS, np.asarray(correction, dtype=np.float64))
+
+
+def potential_ppf(u: np.ndarray, d: AreaDistribution) -> np.ndarray:
+    """Quantiles of the earnings potential: the area's GB2 times its fitted correction.
+
+    Args:
+        u: Ranks (0 to 1, exclusive).
+        d: The area's ``calibration`` section (``a``, ``scale``, ``p``, ``q``, ``correction``).
+
+    Returns:
+        Rupiah per capita per month (float64).
+    """
+    y = gb2_ppf(u, d.a, d.scale, d.p, d.q)
+    if d.correction:
+        y = y * np.exp(potential_log_correction(d.correction, special.ndtri(u)))
+    return y
+
+
 @functools.lru_cache(maxsize=16)
 def _quantile_table(
-    a: float, scale: float, p: float, q: float, sd: float
+    a: float, scale: float, p: float, q: float, sd: float, correction: tuple[float, ...] = ()
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     grid = np.linspace(-7 * sd, 7 * sd, 4097)
     u = np.clip(special.ndtr(grid / sd), 1e-12, 1 - 1e-12)
     logq = np.log(gb2_ppf(u, a, scale, p, q))
+    if correction:
+        logq = logq + potential_log_correction(correction, grid / sd)
     slopes = (logq[1:] - logq[:-1]) / (grid[1:] - grid[:-1])  # as np.interp computes them
     return grid, logq, slopes
 
@@ -88,7 +123,9 @@ def _latent_quantile_tables(
         (log rupiah), numpy's interval slopes and ``(points - 1) / (grid[-1] - grid[0])``.
     """
     d = getattr(sc.calibration, area)
-    grid, logq, slopes = _quantile_table(d.a, d.scale, d.p, d.q, log_consumption_sd(sc, area))
+    grid, logq, slopes = _quantile_table(
+        d.a, d.scale, d.p, d.q, log_consumption_sd(sc, area), tuple(d.correction)
+    )
     return grid, logq, slopes, (grid.size - 1) / (grid[-1] - grid[0])
 
 

@@ -28,7 +28,8 @@ class Households:
         n_elderly: Persons aged 65+.
         n_enrolled: School-age children enrolled in school.
         adult_schooling: Mean years of schooling of the adults (years).
-        child_schooling: Mean years of schooling accumulated by school-age children (years).
+        child_schooling: Basic schooling of the child finishing school age now (years; see
+            ``sim.dynamics.schooling``).
         cohort_offset: Years a new adult adds to the schooling accumulated at 7-15 (years).
         wage_base: Monthly earnings of one adult with zero schooling, zero skill and no shock
             (rupiah per month), the household's labour fixed effect.

@@ -17,7 +17,7 @@ from sim.dynamics.schooling import enrolment_probability
 from sim.dynamics.steady_state import back_out_incomes, earner_equivalents
 from sim.rng.streams import Streams
 from sim.scenario import Scenario
-from sim.world.distribution import gb2_ppf, latent_log_quantile, log_consumption_sd
+from sim.world.distribution import latent_log_quantile, log_consumption_sd, potential_ppf
 from sim.world.government import contributory_insurance, target_government_programmes
 from sim.world.households import Households
 from sim.world.quantiles import poisson_ppf
@@ -156,7 +156,7 @@ def _consumption(
         d = getattr(sc.calibration, area)
         u = _person_weighted_ranks(latent[mask], members[mask])
         rank[mask] = u
-        cons_pc[mask] = gb2_ppf(u, d.a, d.scale, d.p, d.q)
+        cons_pc[mask] = potential_ppf(u, d)
     return (cons_pc * members).astype(np.float32), rank
 
 
@@ -327,7 +327,7 @@ def _lifecycle_consumption(sc: Scenario, hh: Households) -> np.ndarray:
         rank[mask] = u
         ratio = earners[mask] / members[mask]
         cycle = ratio / np.average(ratio, weights=members[mask])
-        cons_pc[mask] = gb2_ppf(u, d.a, d.scale, d.p, d.q) * cycle
+        cons_pc[mask] = potential_ppf(u, d) * cycle
     hh.consumption[:] = (cons_pc * members).astype(np.float32)
     hh.weight[:] = _weights(sc, hh.urban, int(hh.urban.sum()), members)
     return rank
@@ -360,9 +360,8 @@ def synthesize(sc: Scenario, streams: Streams) -> Households:
     hh.n_enrolled[:] = np.minimum(
         streams.binomial("synth.enrolment", M0, hh.n_school, p_enrol), hh.n_school
     ).astype(np.int8)
-    # With exponential ageing (dynamics.demography), the mean schooling accumulated by the
-    # school-age children of a household is in steady state the 9 years of the age band times
-    # the enrolment share: start there, so that no drift appears when the dynamics start.
+    # The finishing cohort's schooling (dynamics.schooling) is in steady state the 9 years of
+    # the age band times the enrolment share: start there, so that no drift appears.
     hh.child_schooling[:] = 9.0 * p_enrol
     if sc.schooling.cohorts_keep_level:  # new adults keep their household's level
         hh.cohort_offset[:] = hh.adult_schooling - hh.child_schooling
