@@ -64,7 +64,7 @@ def test_report_md_has_ci_citation_and_a_sentence(folder: Path) -> None:
     assert re.search(r"Compared with competition, full_synergy .+ after 6 months", text)
     assert "## Headline: value for money" in text
     assert "Assumptions that matter most" in text
-    assert "donors.elasticity" in text
+    assert "assets.trap_strength" in text  # first for value for money in docs/sensitivity
     assert "figures/differences.png" in text
 
 
@@ -292,8 +292,8 @@ def test_published_ranking_is_the_fallback() -> None:
         top = [p for p, _ in found.ranked(outcome, top=3)]
         assert top == list(rows["parameter"].head(3)), outcome
     assert [p for p, _ in found.ranked("p1_final", top=2)] == [
-        "shocks.persistent_sd",
         "assets.trap_strength",
+        "measurement.survey_error_sd",
     ]
 
 
