@@ -1,29 +1,22 @@
-"""Fit the starting population to BPS March 2024 and write the ``indonesia_2024`` preset.
+"""The measured distribution: a GB2 per area fitted to BPS March 2024, and the preset.
 
-Per-capita consumption of persons in each area follows a generalised beta distribution of the
-second kind, GB2(a, b, p, q): y = b * X ** (1 / a) with X ~ BetaPrime(p, q) (McDonald 1984,
-Econometrica 52(3)). A single log-normal cannot reach P0, P1, P2 and the Gini together
-(MODEL.md). The Dagum distribution (GB2 with q = 1) cannot either: its lower tail is a power law,
-which ties P2 to P1 (matching P1 leaves P2 about 0.08 points too high); the fourth parameter q
-frees that tail. Each area's four parameters are fitted with ``scipy.optimize.least_squares``
-(several starts) to that area's P0, P1, P2 and Gini, each residual scaled by its tolerance; the
-national figures follow from the mixture and are checked against BPS, not fitted. The starting
-population assigns consumption by person-weighted rank within each area (``sim.world.synthesis``),
-so the person-weighted distribution of the synthetic population equals the
-fitted one up to discretisation, at any size.
+Per-capita consumption of persons *as Susenas measured it* in each area follows a generalised
+beta distribution of the second kind, GB2(a, b, p, q): y = b * X ** (1 / a) with X ~
+BetaPrime(p, q) (McDonald 1984, Econometrica 52(3)). A single log-normal cannot reach P0, P1, P2
+and the Gini together (MODEL.md). The Dagum distribution (GB2 with q = 1) cannot either: its
+lower tail is a power law, which ties P2 to P1 (matching P1 leaves P2 about 0.08 points too
+high); the fourth parameter q frees that tail. Each area's four parameters are fitted with
+``scipy.optimize.least_squares`` (several starts) to that area's P0, P1, P2 and Gini, each
+residual scaled by its tolerance; the national figures follow from the mixture and are checked
+against BPS, not fitted.
 
-Targets: BPS March 2024 (P0 national, urban, rural; P1, P2 and Gini national; Gini by area).
-Area P1 and P2 for March 2024 are not published in our sources. We assume each area kept its
-September 2024 ratios P1/P0 and P2/P0 (BPS press release of 15 Jan 2025: urban 0.981/6.66 and
-0.215/6.66, rural 1.918/11.34 and 0.476/11.34) and apply them to the March P0s; the implied
-national P1 (1.436) and P2 (0.338) are within 0.03 points of the published March figures.
+Targets: BPS March 2024 by area (P0, P1, P2 and Gini; ``sim/data/bps_national_series.csv``,
+P1 and P2 as BPS rounds them, to 0.01) and, as checks, the national P0, P1, P2 and Gini.
 
-Growth is fitted afterwards by simulation (``fit_growth``): the annual real growth of labour
-earnings such that, with today's government programmes and nothing new, the headcount falls by
-the same-season change BPS observed (-0.56 points March 2024 -> March 2025).
-
-Run ``python -m sim.calibrate`` (or ``sinergi-calibrate``, ``sim/calibrate.py``) to re-fit and
-rewrite the preset.
+This is the first of the three fits of ``python -m sim.calibrate`` (``sim/calibrate.py``); the
+second turns this measured distribution into the households' earnings potential
+(``sim.analysis.potential``), the third fits growth to BPS's record (``sim.analysis.hindcast``).
+:func:`write_preset` writes all three to the ``indonesia_2024`` preset.
 """
 
 from __future__ import annotations

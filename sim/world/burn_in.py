@@ -8,8 +8,9 @@ programmes would spread it within a year. The burn-in runs those household dynam
 NGO or business programme, and random streams of its own (``Streams.prefixed("burn-in/")``, so
 no burn-in month shares a draw with a month of the run). Month 0 is the state it reaches: the
 ergodic distribution of the dynamics around the fitted consumption potential. The potential's
-distribution (``calibration.urban``, ``calibration.rural``) is fitted so that consumption *as
-a survey measures it* at month 0 hits BPS March 2024 (``sim.analysis.calibration``).
+distribution (``calibration.urban``, ``calibration.rural`` with their ``correction``) is fitted
+so that consumption *as a survey measures it* at month 0 is BPS March 2024's
+(``sim.analysis.potential``).
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
 """The fitted consumption distribution (GB2) and the latent quantile map on it.
 
 Per-capita consumption in each area follows a generalised beta of the second kind (GB2) fitted
-to BPS's March 2024 poverty figures (``sim.calibrate``). A household's earnings potential is a
-normal latent (log points, with the sd of log consumption) mapped through the area's GB2
-quantile function (:func:`latent_log_quantile`), so the distribution of earnings potential stays
-the calibrated one whatever the shocks do. The map interpolates on a fixed grid, as
-``np.interp`` would, exactly; per household it is a registered kernel (``sim.kernels``).
+to BPS's March 2024 poverty figures (``sim.calibrate``): consumption as Susenas measured it. A
+household's earnings potential is a normal latent (log points, with the sd of log consumption)
+mapped through the area's potential quantile function, the GB2's times its fitted correction
+(:func:`potential_ppf`, :func:`latent_log_quantile`; ``sim.analysis.potential``), so the
+distribution of earnings potential stays the calibrated one whatever the shocks do. The map
+interpolates on a fixed grid, as ``np.interp`` would, exactly; per household it is a
+registered kernel (``sim.kernels``).
 """
 
 from __future__ import annotations

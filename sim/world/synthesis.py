@@ -1,11 +1,14 @@
-"""The starting population: a calibrated world that is a steady state of the dynamics.
+"""The drawn population, before the burn-in (``sim.world.burn_in``) takes it to month 0.
 
 The population (:func:`synthesize`) is drawn so that, weighted by persons, per-capita
-consumption in each area follows the fitted GB2 distribution exactly (consumption is assigned by
-person-weighted rank, see ``sim.calibrate``), poorer households are larger, less schooled and
-hold fewer assets, and the government's background programmes (PKH, BPNT, PBI-JKN) are already
-in place, targeted through the noisy social registry. Incomes are then backed out so that the
-starting population is a steady state of the household dynamics (``sim.dynamics``).
+consumption in each area follows the earnings potential (the measured GB2 with its fitted
+correction, ``sim.world.distribution.potential_ppf``; assigned by person-weighted rank), after
+``population.demography_burn_in_months`` of demography, times each household's earner
+equivalents per member; poorer households are larger, less schooled and hold fewer assets, and
+the government's background programmes (PKH, BPNT, PBI-JKN) are already in place, targeted
+through the noisy social registry. Incomes are then backed out so that the drawn population is
+a steady state of the household dynamics without shocks (``sim.dynamics``); the burn-in adds
+the shocks. ODD section 5.
 """
 
 from __future__ import annotations
