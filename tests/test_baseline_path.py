@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 import sim
-from sim.analysis import hindcast, potential, stationarity
+from sim.analysis import baseline, hindcast, stationarity
 
 HOUSEHOLDS = 50_000
 SEEDS = 4
@@ -30,12 +30,9 @@ def test_zero_growth_start_stays_where_bps_measured_it():
 
 
 def test_fitted_growth_falls_like_bps_recorded_for_ten_years():
-    sc = sim.load_scenario(
-        "no_programs", overrides={"population.households": HOUSEHOLDS, "months": 120}
-    )
-    runs = [sim.PovertyModel(sc, rng=seed).run().timeseries() for seed in range(1, SEEDS + 1)]
-    p0 = np.mean([r.p0.to_numpy()[::12] for r in runs], axis=0) * 100
-    gini = float(np.mean([r.gini.iloc[-1] for r in runs]))
+    path = baseline.fitted_path(HOUSEHOLDS, SEEDS, 120)
+    p0 = path.p0.to_numpy()[::12] * 100
+    gini = float(path.gini.iloc[-1])
     yearly = np.diff(p0)
     assert abs(p0[0] - 9.03) <= 0.15  # BPS March 2024, the mean of four runs as surveyed
     assert ((yearly >= -0.7) & (yearly <= -0.15)).all(), yearly
@@ -60,19 +57,7 @@ def test_a_survey_of_month_zero_gives_bps_march_2024():
 
 
 def test_mobility_out_of_the_bottom_30_percent_is_earned_not_fitted():
-    sc = sim.load_scenario(
-        "no_programs", overrides={"population.households": HOUSEHOLDS, "months": 36}
-    )
-    shares = []
-    for seed in (1, 2, 3):
-        model = sim.PovertyModel(sc, rng=seed)
-        w = model.households.weight.astype(np.float64)
-        y0 = np.asarray(model.observed_consumption_pc(), dtype=np.float64)
-        bottom = y0 <= potential.weighted_quantiles(y0, w, np.array([0.3]))[0]
-        model.run()
-        y1 = np.asarray(model.observed_consumption_pc(), dtype=np.float64)
-        up = y1 > potential.weighted_quantiles(y1, w, np.array([0.3]))[0]
-        shares.append((w * (bottom & up)).sum() / (w * bottom).sum())
+    shares = baseline.mobility(HOUSEHOLDS, seeds=3, months=36)
     assert 0.15 <= np.mean(shares) <= 0.40  # Fernandez & Hadiwidjaja 2018: 28%
 
 

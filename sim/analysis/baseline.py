@@ -53,14 +53,7 @@ def start_table(households: int = 100_000, seed: int = 11) -> pd.DataFrame:
 
 def fitted_path(households: int = 50_000, seeds: int = 4, months: int = 120) -> pd.DataFrame:
     """Mean figures of ``no_programs`` with its fitted growth, seeds 1 .. ``seeds``, each month."""
-    sc = load_scenario(
-        "no_programs", overrides={"population.households": households, "months": months}
-    )
-    cols = list(stationarity.COLUMNS)
-    runs = [
-        PovertyModel(sc, rng=s).run().timeseries()[cols].to_numpy() for s in range(1, seeds + 1)
-    ]
-    return pd.DataFrame(np.mean(runs, axis=0), columns=cols)
+    return stationarity.mean_path(households=households, seeds=seeds, months=months)
 
 
 def mobility(households: int = 50_000, seeds: int = 3, months: int = 36) -> list[float]:

@@ -27,6 +27,25 @@ COLUMNS = ("p0", "p1", "p2", "gini", "p0_urban", "p0_rural")
 """Figures of the zero-growth path (fractions; Gini 0-1)."""
 
 
+def mean_path(overrides: dict | None = None, households: int = 30_000, seeds: int = 4,
+              months: int = 120) -> pd.DataFrame:  # fmt: skip
+    """Mean :data:`COLUMNS` of ``no_programs`` over seeds 1 .. ``seeds``, one row a month.
+
+    Args:
+        overrides: Scenario overrides (dotted names).
+        households: Simulated households per run.
+        seeds: Runs averaged.
+        months: Months simulated.
+    """
+    ov = {"population.households": households, "months": months, **(overrides or {})}
+    sc = load_scenario("no_programs", overrides=ov)
+    runs = [
+        PovertyModel(sc, rng=seed).run().timeseries()[list(COLUMNS)].to_numpy()
+        for seed in range(1, seeds + 1)
+    ]
+    return pd.DataFrame(np.mean(runs, axis=0), columns=list(COLUMNS))
+
+
 def zero_growth_path(
     overrides: dict | None = None,
     households: int = 30_000,
@@ -46,21 +65,10 @@ def zero_growth_path(
     Returns:
         One row per month of ``at`` (up to ``months``), the columns of :data:`COLUMNS`.
     """
-    ov = {
-        "population.households": households,
-        "months": months,
-        "income.growth_annual": 0.0,
-        "poverty_line.real_drift_annual": 0.0,
-        **(overrides or {}),
-    }
-    sc = load_scenario("no_programs", overrides=ov)
-    runs = [
-        PovertyModel(sc, rng=seed).run().timeseries()[list(COLUMNS)].to_numpy()
-        for seed in range(1, seeds + 1)
-    ]
-    mean = np.mean(runs, axis=0)
+    still = {"income.growth_annual": 0.0, "poverty_line.real_drift_annual": 0.0}
+    path = mean_path({**still, **(overrides or {})}, households, seeds, months)
     rows = [m for m in at if m <= months]
-    return pd.DataFrame(mean[rows], columns=list(COLUMNS), index=pd.Index(rows, name="month"))
+    return path.loc[rows].set_axis(pd.Index(rows, name="month"))
 
 
 def lognormal_variance(gini: float) -> float:
