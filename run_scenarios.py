@@ -43,6 +43,16 @@ def _seed(text: str) -> int:
     return value
 
 
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction per year in [0, 1), got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line's parser."""
     p = _Parser(
@@ -97,6 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw every uncertain parameter (not fixed by --set/--sweep) uniformly in its "
         "range per replicate, the same draws in every scenario: CIs include parameter "
         "uncertainty",
+    )
+    p.add_argument(
+        "--discount-rate",
+        type=_rate,
+        metavar="R",
+        help="social discount rate of value for money, a fraction per year (default 0.06: ADB "
+        "2017, social-sector and poverty-targeted projects); 0 = undiscounted",
     )
     p.add_argument("--show", action="store_true", help="print each resolved scenario and exit")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -192,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             sweep=sweep,
             quick=args.quick,
             uncertain=args.uncertain,
+            discount_rate=args.discount_rate,
         )
         if args.show:
             print(batch.show(plan))

@@ -349,6 +349,7 @@ def run_batch(
     check: bool = False,
     lang: str = "en",
     uncertain: bool = False,
+    discount_rate: float | None = None,
 ) -> Path:
     """Run scenarios x sweep points x replicates and write the results folder.
 
@@ -375,6 +376,9 @@ def run_batch(
         uncertain: Draw every uncertain parameter not fixed by ``set``, a size or ``sweep``
             uniformly within its range per replicate (the same draws at every point), so that
             CIs include parameter uncertainty.
+        discount_rate: Social discount rate of value for money, per year (a fraction; default
+            :data:`sim.measures.discounting.DISCOUNT_RATE_ANNUAL`, 6%). Changes the summary and
+            the report, not the runs.
 
     Returns:
         The results folder (read it with :func:`sim.batch.results.load_results`).
@@ -397,6 +401,7 @@ def run_batch(
         sweep=sweep,
         quick=quick,
         uncertain=uncertain,
+        discount_rate=discount_rate,
     )
     call = {
         "scenarios": [str(s) for s in scenarios] if scenarios else None,
@@ -414,6 +419,7 @@ def run_batch(
         "check": check or None,
         "lang": lang if lang != "en" else None,
         "uncertain": uncertain or None,
+        "discount_rate": discount_rate,
     }
     command = ["sim.run_batch", *(f"{k}={v!r}" for k, v in call.items() if v is not None)]
     return execute_batch(

@@ -28,6 +28,7 @@ from sim.batch.identity import (
     sinergi_version,
 )
 from sim.batch.values import compact, positive_int
+from sim.measures.discounting import DISCOUNT_RATE_ANNUAL
 from sim.scenario import (
     Scenario,
     ScenarioError,
@@ -125,6 +126,9 @@ class Plan:
         arguments: The normalised arguments (for the default folder name and the manifest).
         drawn: With ``uncertain``: the parameters drawn per replicate, dotted path mapped to
             its range ``(low, high)``; empty otherwise.
+        discount_rate: Social discount rate of value for money, per year (a fraction;
+            ``--discount-rate``, default :data:`sim.measures.discounting.DISCOUNT_RATE_ANNUAL`).
+            Like the reference, it changes the summary and report, not the runs.
     """
 
     points: list[Point]
@@ -137,6 +141,7 @@ class Plan:
     overrides: dict[str, Any]
     arguments: dict[str, Any] = field(default_factory=dict)
     drawn: dict[str, tuple[float, float]] = field(default_factory=dict)
+    discount_rate: float = DISCOUNT_RATE_ANNUAL
 
     @property
     def uncertain(self) -> bool:
@@ -204,6 +209,7 @@ def plan_batch(
     sweep: Mapping[str, Sequence[Any]] | None = None,
     quick: bool = False,
     uncertain: bool = False,
+    discount_rate: float | None = None,
 ) -> Plan:
     """Resolve a batch: scenarios, overrides, sweep points, replicate seeds and run ids.
 
@@ -217,7 +223,7 @@ def plan_batch(
         The :class:`Plan`.
 
     Raises:
-        BatchInputError: Bad sizes, seeds, overrides, sweeps or reference.
+        BatchInputError: Bad sizes, seeds, overrides, sweeps, reference or discount rate.
         ScenarioError: A scenario file is missing or invalid.
     """
     names = [str(s) for s in scenarios] if scenarios else available_scenarios()
@@ -227,6 +233,7 @@ def plan_batch(
     households = positive_int(households, "--households")
     months = positive_int(months, "--months")
     root_seed = _root_seed(seed)
+    rate = _discount_rate(discount_rate)
     set_values = dict(set or {})
     overrides, flags, explicit = _overrides(quick, households, months, set_values)
     sweep_items = _sweep_items(sweep, explicit, set_values, flags)
@@ -263,7 +270,23 @@ def plan_batch(
     }
     if uncertain:  # absent otherwise: batches without it keep their manifest and folder name
         arguments["uncertain"] = True
-    return Plan(points, runs, reps_n, root_seed, ref, note, sweep_keys, overrides, arguments, drawn)
+    if discount_rate is not None:  # likewise
+        arguments["discount_rate"] = rate
+    return Plan(
+        points, runs, reps_n, root_seed, ref, note, sweep_keys, overrides, arguments, drawn, rate
+    )
+
+
+def _discount_rate(rate: Any) -> float:
+    """The annual discount rate: the default when None, else a finite number in [0, 1)."""
+    if rate is None:
+        return DISCOUNT_RATE_ANNUAL
+    ok = isinstance(rate, (int, float, np.integer, np.floating)) and not isinstance(rate, bool)
+    if not ok or not 0 <= float(rate) < 1:
+        raise BatchInputError(
+            f"--discount-rate: must be a fraction per year in [0, 1) (0.06 is 6%), got {rate!r}"
+        )
+    return float(rate)
 
 
 def _root_seed(seed: Any) -> int:

@@ -133,6 +133,7 @@ def build_manifest(
         "reference_requested": plan.arguments.get("reference") or DEFAULT_REFERENCE,
         "reference_note": plan.reference_note,
         "baseline_for_value_for_money": BASELINE if BASELINE in plan.scenario_names else None,
+        "discount_rate_annual": plan.discount_rate,
         "arguments": plan.arguments,
         "overrides": plan.overrides,
         "sweep_keys": plan.sweep_keys,

@@ -2,7 +2,8 @@
 
 The summary reads every run file from disk in turn (memory stays flat however many runs), takes
 each run's final month and its mean over months 1.., and hands them to ``sim.stats``. Value for
-money is computed against the ``no_programs`` run of the same replicate and sweep point.
+money is computed against the ``no_programs`` run of the same replicate and sweep point, with
+the batch's discount rate (``Plan.discount_rate``).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def summarise_folder(out: Path, plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]
         if base is not None and p.scenario != BASELINE:
             base_id = by_point_rep[(base, spec.replicate)]
             base_ts = pd.read_parquet(out / "runs" / f"{base_id}.parquet")
-            vfm = value_for_money_frames(ts, base_ts)
+            vfm = value_for_money_frames(ts, base_ts, plan.discount_rate)
             vfm_rows.append({**ident, "statistic": "value_for_money", **vfm})
     summary = _summary(pd.DataFrame(per_run), vfm_rows, plan, list(metrics))
     return summary, _headcount_bands(plan, p0, months_of)
