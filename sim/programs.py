@@ -1,15 +1,17 @@
 """Programmes: eligibility, cost per beneficiary and effects on household state.
 
 A programme acts on households only through the foundation's mechanisms: cash is income, an
-asset transfer raises assets (and may carry a household over the tipping point), training raises
-skill, a schooling condition moves enrolment, tutoring adds schooling, insurance removes
-out-of-pocket cost, a clinic lowers it. None is a fixed bonus to consumption.
+asset transfer raises assets by at most the rupiah spent on it (and may carry a household over
+the tipping point), training raises skill, a schooling condition moves enrolment, tutoring adds
+schooling, insurance removes out-of-pocket cost, a clinic lowers it. None is a fixed bonus to
+consumption.
 
 A second enrolment of the same kind (NGO-NGO, or NGO on top of the government's own PKH/BPNT
 cash or PBI-JKN insurance) does less than the first: its effect is scaled by
 ``programmes.duplicate_effect``. Benefits of other kinds may complement (a scholarship on top of
 PKH is a top-up), and under case management a bundle across themes gains
-``programmes.complementarity`` per extra theme.
+``programmes.complementarity`` per extra theme. Practice quality and bundles act on effects
+(skill, learning, costs avoided, what assets earn), never on the rupiah value handed over.
 """
 
 from __future__ import annotations
@@ -137,7 +139,8 @@ class Effects:
         conditioned: Enrolment is conditioned on schooling (scholarship).
         insured: Insured by an NGO premium this month.
         oop_factor: Multiplier on out-of-pocket health cost (clinic).
-        asset_return: Multiplier on asset income (market access).
+        asset_return: Multiplier on asset income while enrolled in graduation (practice quality
+            above the standard, case-managed bundles, market access).
     """
 
     cash: np.ndarray
@@ -267,12 +270,19 @@ def apply_enrolment_at(
         g = p.graduation
         first = months_in == 0
         asset_part = np.where(first, F32(g.asset_value), F32(0))
-        effects.assets[idx] += asset_part * strength
-        usable = (usable - asset_part * F32(leakage) * dup).astype(F32)
+        # the asset is credited at what was handed over, less what cash would lose on the way:
+        # never more rupiah than were spent on it
+        credited = (asset_part * F32(leakage) * dup).astype(F32)
+        effects.assets[idx] += credited
+        usable = (usable - credited).astype(F32)
         skill = g.training_skill + (sc.business.training_skill if market_access else 0.0)
         effects.skill[idx] += np.where(first, F32(skill) * strength, F32(0))
+        # coaching above the standard and a case-managed bundle raise what the household's
+        # assets earn while it is enrolled; market access too (business partnership)
+        ret = F32(max(quality, 1.0)) * bundle_multiplier
         if market_access:
-            effects.asset_return[idx] = F32(1 + sc.business.market_access_return)
+            ret = ret * F32(1 + sc.business.market_access_return)
+        effects.asset_return[idx] = ret.astype(F32)
     elif kind == "scholarship":
         effects.conditioned[idx] = True
     elif kind == "tutoring":

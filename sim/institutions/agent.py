@@ -81,7 +81,8 @@ class Institution(mesa.Agent):
 
     def registry_access(self, state: CoalitionState) -> bool:
         """Whether it reads the government's social registry."""
-        return state.sc.cooperation.information == "registry" or self.government_partner(state)
+        shared = state.sc.cooperation.partnership.registry and self.government_partner(state)
+        return state.sc.cooperation.information == "registry" or shared
 
     def sharing(self, state: CoalitionState) -> str:
         """The information regime it works under now: private, theme or coalition."""
@@ -90,7 +91,8 @@ class Institution(mesa.Agent):
         info = state.sc.cooperation.information
         if info == "registry":
             info = "private"  # own survey, combined with the registry in survey()
-        if info == "private" and state.sc.cooperation.alliance_enabled:
+        alliance = state.sc.cooperation.alliance_enabled
+        if info == "private" and alliance and state.sc.cooperation.alliance.share_lists:
             return "theme"  # an alliance shares a beneficiary registry within its theme
         return info
 
@@ -101,6 +103,19 @@ class Institution(mesa.Agent):
             for j in state.institutions
             if j.member and (not by_theme or j.spec.theme == self.spec.theme)
         ]
+
+    def business_services(self, state: CoalitionState) -> bool:
+        """Whether its graduation beneficiaries get the business's training and market access."""
+        return (
+            state.sc.cooperation.partnership.business and self.member and self.kind == "graduation"
+        )
+
+    def training_cost(self, state: CoalitionState) -> float:
+        """The business training's cost per new graduation beneficiary (rupiah; 0 without)."""
+        b = state.sc.business
+        if b.training_skill > 0 and self.business_services(state):
+            return float(b.training_cost)
+        return 0.0
 
     def delivery_cost(self, sc: Scenario, government_partner: bool) -> float:
         """Delivery cost per beneficiary household per month (rupiah)."""
@@ -127,7 +142,8 @@ class Institution(mesa.Agent):
         elif kind == "graduation":
             g = p.graduation
             support = g.support_amount * np.clip(g.support_months - months_in, 0, None)
-            money = support + np.where(months_in == 0, g.asset_value, 0.0)
+            first = g.asset_value + self.training_cost(state)
+            money = support + np.where(months_in == 0, first, 0.0)
         elif kind == "scholarship":
             money = hh.n_enrolled[idx] * p.scholarship.amount_per_child * months_left
         elif kind == "health_insurance":
@@ -450,6 +466,9 @@ class Institution(mesa.Agent):
         money = programs.monthly_transfer(sc, kind, hh, state.months_in[r, idx], idx=idx)
         money = money.astype(np.float64)
         delivery = self.delivery_cost(sc, self.government_partner(state))
+        training = self.training_cost(state)
+        if training > 0:  # the business training, paid with the first month
+            delivery = delivery + np.where(state.months_in[r, idx] == 0, training, 0.0)
         due = (money + delivery) * w_idx * (1.0 + self.spec.overhead_share)
         if due.sum() > L.available(r):
             order = np.argsort(state.streams.uniform_of(f"drop.{self.spec.name}", m, idx))
@@ -460,6 +479,8 @@ class Institution(mesa.Agent):
             idx = idx[keep]
             w_idx = w_idx[keep]
             mult = mult[keep]
+            if not np.isscalar(delivery):
+                delivery = delivery[keep]
         if idx.size == 0:
             return
         same = prior.get(kind)
@@ -476,7 +497,7 @@ class Institution(mesa.Agent):
             self.quality,
             mult,
             effects,
-            market_access=sc.cooperation.partnership.business and self.member,
+            market_access=self.business_services(state),
         )
         same[idx] = True  # prior | active, in place (this kind's own array)
         self._book_delivery(m, state, idx, paid, w_idx, delivery)
@@ -488,12 +509,19 @@ class Institution(mesa.Agent):
         idx: np.ndarray,
         paid: np.ndarray,
         w_idx: np.ndarray,
-        delivery: float,
+        delivery: float | np.ndarray,
     ) -> None:
-        """Book what was paid and delivered, inject the money, count the months."""
+        """Book what was paid and delivered, inject the money, count the months.
+
+        ``delivery`` is rupiah per household this month: one figure, or one per household of
+        ``idx`` when the business training is paid with some first months.
+        """
         L, r, hh = state.ledger, self.row, state.households
         transfers = float((paid * w_idx).sum())
-        delivered = delivery * float(w_idx.sum())
+        if np.isscalar(delivery):
+            delivered = delivery * float(w_idx.sum())
+        else:
+            delivered = float((delivery * w_idx).sum())
         L.spend(m, r, "spent_transfers", transfers)
         L.spend(m, r, "spent_delivery", delivered)
         L.spend(m, r, "spent_overhead", (transfers + delivered) * self.spec.overhead_share)

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from sim.institutions import learning
+from sim.institutions import funding, learning
 from sim.institutions.mission import mission_divergence
 from sim.institutions.state import CoalitionState
 from sim.scenario import Scenario
@@ -160,7 +160,12 @@ class Coordination(Form):
 
 
 class BusinessPartnership(Form):
-    """A private partner: CSR money for the livelihood members, training, market access.
+    """A private partner: directed CSR money, training and market access for livelihoods.
+
+    The business spends its CSR money in every scenario (``funding.open_csr``); the
+    partnership directs ``csr_directed_share`` of it to the livelihood members, in equal
+    parts. Training (paid by the member at ``business.training_cost`` per trainee) and market
+    access act on the members' graduation beneficiaries (``Institution.business_services``).
 
     Args:
         partner: The business (``partners.PrivatePartner``).
@@ -172,12 +177,14 @@ class BusinessPartnership(Form):
         self.partner = partner
 
     def raise_funds(self, m: int, state: CoalitionState) -> None:
-        """The month's CSR funds, shared equally by the livelihood members (``raised_csr``)."""
+        """The month's directed CSR, shared equally by the livelihood members (``raised_csr``)."""
         members = state.members
         liv = [i for i in state.institutions if members[i.row] and i.spec.theme == "livelihoods"]
+        directed = funding.directed_csr(state)
+        if directed <= 0:
+            return
         for inst in liv:
-            amount = self.partner.csr_funds(state.sc, state.scale) / len(liv)
-            state.ledger.raise_(m, inst.row, "raised_csr", amount)
+            state.ledger.raise_(m, inst.row, "raised_csr", directed / len(liv))
 
 
 class GovernmentPartnership(Form):

@@ -82,8 +82,36 @@ def need(state: CoalitionState) -> np.ndarray:
     return np.array([by_sub[i.area].sum() for i in state.institutions])
 
 
+def open_csr(state: CoalitionState) -> float:
+    """CSR money of the month the institutions contest (rupiah).
+
+    The business spends ``business.csr_funds`` in every scenario; a business partnership
+    directs ``csr_directed_share`` of it to the livelihood members
+    (``forms.BusinessPartnership``), the rest is contested like other non-zakat giving.
+    """
+    sc = state.sc
+    total = sc.business.csr_funds * state.scale
+    return total - directed_csr(state)
+
+
+def directed_csr(state: CoalitionState) -> float:
+    """CSR money a business partnership directs to the livelihood members this month (rupiah)."""
+    sc = state.sc
+    p = sc.cooperation.partnership
+    if not p.business or not any(
+        i.member and i.spec.theme == "livelihoods" for i in state.institutions
+    ):
+        return 0.0
+    return sc.business.csr_funds * state.scale * p.csr_directed_share
+
+
 def donor_market(m: int, state: CoalitionState, spend: np.ndarray, in_pool: np.ndarray) -> None:
-    """Book the month's donations and zakat won by each unit, and the pool's division.
+    """Book the month's donations, zakat and open CSR won by each unit, and the pool's division.
+
+    Total giving responds to the effective fundraising: every institution's spend plus the
+    awareness effect of the pool's joint campaign. Zakat goes to zakat-eligible units only.
+    Under ``allocation = "as_raised"`` (the pool's zero point) each member receives exactly
+    what its own spend would win competing, with the arithmetic of competition.
 
     Args:
         m: Month.
@@ -94,21 +122,28 @@ def donor_market(m: int, state: CoalitionState, spend: np.ndarray, in_pool: np.n
     sc, L = state.sc, state.ledger
     c = sc.cooperation
     n = len(state.institutions)
-    campaign = spend[in_pool].sum() * (1.0 + c.pool.awareness_effect)
-    effective = spend[~in_pool].sum() + campaign
+    as_raised = c.pool.allocation == "as_raised"
+    pooled = spend[in_pool].sum()
+    campaign = pooled * (1.0 + c.pool.awareness_effect)
+    effective = spend.sum() + c.pool.awareness_effect * pooled
     giving = donors.total_giving(sc, m, effective, state.scale)
     rep = np.array([i.reputation for i in state.institutions])
     zakat_ok = np.array([i.spec.zakat_eligible for i in state.institutions])
     perf = np.array([i.performance for i in state.institutions])
     alloc = donors.pool_allocation(c.pool.allocation, in_pool, need(state), perf)
+    separate = np.zeros(n, dtype=bool) if as_raised else in_pool
+    csr = open_csr(state)
     for part, column, eligible in (
         (giving * sc.donors.zakat_share, "raised_zakat", zakat_ok),
         (giving * (1 - sc.donors.zakat_share), "raised_donors", np.ones(n, dtype=bool)),
+        (csr, "raised_csr", np.ones(n, dtype=bool)),
     ):
+        if part <= 0:
+            continue
         # fundraising units: independent institutions, and the pool as one unit
-        units_spend = list(np.where(~in_pool & eligible, spend, 0.0))
-        units_rep = list(np.where(~in_pool & eligible, rep, 0.0))
-        pool_eligible = in_pool & eligible
+        units_spend = list(np.where(~separate & eligible, spend, 0.0))
+        units_rep = list(np.where(~separate & eligible, rep, 0.0))
+        pool_eligible = separate & eligible
         if pool_eligible.any():
             units_spend.append(campaign)
             units_rep.append(float(rep[pool_eligible].mean()))
@@ -116,8 +151,9 @@ def donor_market(m: int, state: CoalitionState, spend: np.ndarray, in_pool: np.n
             np.array(units_spend), np.array(units_rep), sc.donors.share_exponent
         )
         for inst in state.institutions:
-            if not in_pool[inst.row] and shares[inst.row] > 0:
-                L.raise_(m, inst.row, column, part * shares[inst.row])
+            if not separate[inst.row] and shares[inst.row] > 0:
+                col = "raised_pool" if in_pool[inst.row] and column != "raised_csr" else column
+                L.raise_(m, inst.row, col, part * shares[inst.row])
         if pool_eligible.any():
             pool_money = part * shares[-1]
             pool_shares = alloc * pool_eligible
@@ -125,4 +161,5 @@ def donor_market(m: int, state: CoalitionState, spend: np.ndarray, in_pool: np.n
                 pool_shares = pool_shares / pool_shares.sum()
                 for inst in state.institutions:
                     if pool_shares[inst.row] > 0:
-                        L.raise_(m, inst.row, "raised_pool", pool_money * pool_shares[inst.row])
+                        col = "raised_pool" if column != "raised_csr" else column
+                        L.raise_(m, inst.row, col, pool_money * pool_shares[inst.row])

@@ -21,8 +21,7 @@ class Government(mesa.Agent):
 
 
 class PrivatePartner(mesa.Agent):
-    """A business partner: CSR funds, training and market access for livelihoods."""
+    """A business partner: CSR money, training and market access for livelihoods.
 
-    def csr_funds(self, sc: Scenario, scale: float) -> float:
-        """CSR money for the month (rupiah)."""
-        return sc.business.csr_funds * scale
+    Its money is booked by ``funding.open_csr`` and ``funding.directed_csr``.
+    """

@@ -148,25 +148,49 @@ class Donors(Section):
 
 
 class Business(Section):
-    """A private partner: CSR funds, training and market access for livelihoods."""
+    """A private partner: CSR money, and training and market access for livelihoods.
+
+    The business spends its CSR money in every scenario (PP 47/2012 obliges companies in
+    natural resources to spend on social and environmental responsibility): without a
+    partnership the institutions contest it like other non-zakat giving; a business
+    partnership directs ``cooperation.partnership.csr_directed_share`` of it to the livelihood
+    members. Training is paid out of the members' money at ``training_cost`` per trainee;
+    market access is a sourced strength whose range reaches zero.
+    """
 
     csr_funds: float = param(
         5_000_000.0,
-        "rupiah per 1,000 households represented per month",
-        "assumption: CSR under PP 47/2012 directed to community development",
+        "rupiah per 1,000 households represented per month, spent in every scenario",
+        "assumption: CSR under PP 47/2012 directed to community development (Rp 60 M per "
+        "1,000 households a year, about Rp 4 T nationally)",
         ge=0,
+        range=(0.0, 10_000_000.0),
+        range_source="assumption: none to double",
     )
     training_skill: float = param(
         0.5,
-        "extra skill units for graduation beneficiaries",
-        "assumption: business-run vocational training",
+        "extra skill units for graduation beneficiaries of members under a business partnership",
+        "assumption: business-run vocational training, half the graduation's own course",
         ge=0,
         le=10,
+        range=(0.0, 1.0),
+        range_source="assumption: no gain to a full course",
+    )
+    training_cost: float = param(
+        3_500_000.0,
+        "rupiah per trainee, paid by the member with the enrolment (spent_delivery)",
+        "Kartu Prakerja 2023: training benefit Rp 3.5 M per participant (Kemenko "
+        "Perekonomian); zero when training_skill is zero",
+        ge=0,
     )
     market_access_return: float = param(
         0.2,
-        "relative rise of asset income for graduation beneficiaries with market access",
-        "assumption: buyers' contracts and value chains",
+        "relative rise of asset income of graduation beneficiaries with market access, while "
+        "enrolled",
+        "assumption: buyers' contracts and value chains; DrumNet's export-crop linkage raised "
+        "adopters' income ~32% and then collapsed (Ashraf, Gine & Karlan 2009, AJAE 91(4))",
         ge=0,
         le=5,
+        range=(0.0, 0.3),
+        range_source="no gain (DrumNet after its buyer left) to DrumNet's first-year gain",
     )

@@ -17,7 +17,7 @@ class Pool(Section):
     awareness_effect: float = param(
         0.2,
         "extra effectiveness of joint-campaign spend (0 = none)",
-        "assumption; range 0-1",
+        "assumption: joint campaigns reach donors no single member reaches; range 0-1",
         ge=0,
         le=5,
         range=(0.0, 1.0),
@@ -25,18 +25,28 @@ class Pool(Section):
     campaign_cost_share: float = param(
         0.6,
         "joint campaign spend as a share of members' separate fundraising",
-        "assumption: shared campaigns avoid duplicate outreach",
+        "assumption: shared campaigns avoid duplicate outreach (1 = no saving, the zero point)",
         ge=0,
         le=2,
+        range=(0.4, 1.0),
+        range_source="assumption: from a 60% saving to none",
     )
-    allocation: Literal["need", "performance", "equal"] = param(
-        "need", "rule", "assumption: by need (the others: measured performance, equal shares)"
+    allocation: Literal["need", "performance", "equal", "as_raised"] = param(
+        "need",
+        "rule",
+        "assumption: by need (the others: measured performance, equal shares, or as_raised: "
+        "each member gets what its own fundraising would win competing, the zero point)",
     )
 
 
 class Alliance(Section):
     """Thematic alliances: shared registry within a theme, division of areas, coordination."""
 
+    share_lists: bool = param(
+        True,
+        "switch",
+        "assumption: members of a theme share one beneficiary list (off: the zero point)",
+    )
     divide_areas: bool = param(True, "switch", "assumption: alliances divide areas")
     coordination_cost: float = param(
         30_000.0,
@@ -87,16 +97,38 @@ class Partnership(Section):
     cofunding_share: float = param(
         0.25,
         "government rupiah per rupiah of partners' direct programme spend",
-        "assumption: matching grants of regional governments (APBD)",
+        "assumption: matching grants of regional governments (APBD hibah/bansos); government "
+        "money brought in only by partnership, counted at its cost in value for money",
         ge=0,
         le=5,
+        range=(0.0, 0.5),
+        range_source="assumption: no matching to one rupiah per two",
     )
     infrastructure_cut: float = param(
         0.2,
         "share of delivery cost removed by government infrastructure",
-        "assumption: Puskesmas, schools, village offices as delivery points",
+        "assumption: Puskesmas, schools, village offices as delivery points (the rooms and "
+        "staff time are the government's, not priced)",
         ge=0,
         le=1,
+        range=(0.0, 0.3),
+        range_source="assumption: none to 30% of delivery cost",
+    )
+    registry: bool = param(
+        True,
+        "switch",
+        "assumption: partners read the government's social registry (DTSEN/DTKS) under a "
+        "data-sharing agreement (off: the zero point)",
+    )
+    csr_directed_share: float = param(
+        1.0,
+        "share of the business's CSR money directed to the livelihood members (the rest is "
+        "contested by every institution, as under competition)",
+        "assumption: a partnership channels the partner's CSR; 0 = the zero point",
+        ge=0,
+        le=1,
+        range=(0.0, 1.0),
+        range_source="none directed to all",
     )
 
 
@@ -107,8 +139,10 @@ class Knowledge(Section):
     forum_cost: float = param(
         500_000.0,
         "rupiah per member per forum per 1,000 households represented",
-        "assumption",
+        "assumption: a one-day meeting with travel for two staff",
         ge=0,
+        range=(250_000.0, 1_000_000.0),
+        range_source="assumption: half to double",
     )
     learning_rate: float = param(
         0.2,
@@ -131,6 +165,8 @@ class Monitoring(Section):
         "assumption: 3-10% of programme budgets is common for M&E",
         ge=0,
         le=1,
+        range=(0.03, 0.1),
+        range_source="3-10% of programme budgets",
     )
     measurement_noise: float = param(
         0.1, "sd of measured relative cost-effectiveness", "assumption", ge=0, le=2
@@ -142,6 +178,8 @@ class Monitoring(Section):
         "assumption: donors weigh the last evaluation as much as what they believed before",
         ge=0,
         le=1,
+        range=(0.0, 1.0),
+        range_source="donors ignore evaluations to follow only the last one",
     )
 
 
@@ -214,6 +252,8 @@ class Cooperation(Section):
         "assumption: large enough that such households come first (bundles)",
         ge=0,
         le=100,
+        range=(0.0, 10.0),
+        range_source="no priority to first in line",
     )
     pool: Pool = Pool()
     alliance: Alliance = Alliance()
