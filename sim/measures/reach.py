@@ -554,3 +554,61 @@ def _reach_by_counts(
     if eligible_total > 0:
         out["exclusion_error"] = excluded / eligible_total
     return out
+
+
+def poor_ever_reached(
+    coalition: Coalition,
+    hh: Households,
+    lines: np.ndarray,
+    consumption_pc: np.ndarray | None = None,
+    persons: np.ndarray | None = None,
+) -> float:
+    """Share of this month's poor persons whose household any institution has ever enrolled.
+
+    Numerator: persons (members x weight) of households poor this month and enrolled with at
+    least one institution of the roster at any time since month 0 (``CoalitionState.ever``),
+    whether or not the enrolment is still running. Denominator: persons of households poor
+    this month (per-capita consumption strictly below the household's line). At month 12 it
+    is the share of the poor that the roster reached within its first year, the figure that
+    zakat bodies' and NGOs' beneficiary counts are compared with (``docs/VALIDATION.md``,
+    "Reach that fits the money"). Unlike ``coverage_poor`` (enrolled this month), it only
+    grows with time as long as the poor stay poor.
+
+    Args:
+        coalition: The institutions (``model.coalition``).
+        hh: The households.
+        lines: Poverty line per household (rupiah per capita per month).
+        consumption_pc: Per-capita consumption (rupiah per month; as recorded, e.g.
+            ``model.observed_consumption_pc()``); ``hh.consumption_pc`` when None.
+        persons: ``hh.persons`` if already computed this month.
+
+    Returns:
+        The share (0-1); 0 without institutions or without poor persons.
+    """
+    if not coalition.institutions:
+        return 0.0
+    y = hh.consumption_pc if consumption_pc is None else consumption_pc
+    p = hh.persons if persons is None else persons
+    poor = y < lines
+    poor_persons = float(p[poor].sum())
+    if poor_persons <= 0:
+        return 0.0
+    ever = coalition.state.ever.any(axis=0)
+    return float(p[poor & ever].sum()) / poor_persons
+
+
+def households_ever_reached(coalition: Coalition, hh: Households) -> float:
+    """Real households ever enrolled with any institution since month 0, per 1,000 represented.
+
+    Args:
+        coalition: The institutions (``model.coalition``).
+        hh: The households.
+
+    Returns:
+        Households per 1,000 households represented (0 without institutions).
+    """
+    if not coalition.institutions:
+        return 0.0
+    w = hh.weight.astype(np.float64)
+    ever = coalition.state.ever.any(axis=0)
+    return 1000.0 * float(w[ever].sum()) / float(w.sum())
