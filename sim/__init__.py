@@ -11,6 +11,8 @@ first used.
 * ``value_for_money(model, baseline)``: paired comparison with the same-seed baseline.
 * ``run_batch(...)`` / ``load_results(folder)``: scenario batches on disk (``run_scenarios.py``).
 * ``run_trial(program, design=...)``: an in-silico randomised trial (``sim.analysis.trial``).
+* ``attribute(scenario, reference, ...)``: what in a scenario pays, as exact Shapley shares
+  over the mechanisms of cooperation (``sim.analysis.attribution``).
 * ``sim.measures``: FGT, Watts, Gini, Alkire-Foster, value for money (``sim.metrics``, its
   0.1 name, still works: scripts written against the foundation keep running).
 * ``prepare()``: load the compiled kernels and set the process up for large runs
@@ -37,6 +39,7 @@ metrics = measures
 
 #: Public names loaded on first use (PEP 562): what only some paths need.
 _PUBLIC = {
+    "attribute": "sim.analysis.attribution",
     "load_results": "sim.batch",
     "run_batch": "sim.batch",
     "run_trial": "sim.analysis.trial",
@@ -47,6 +50,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "attribute",
     "load_results",
     "load_scenario",
     "prepare",

@@ -92,6 +92,32 @@ def zero_overrides(sc: Scenario) -> dict[str, dict[str, Any]]:
     }
 
 
+def in_use(sc: Scenario) -> list[str]:
+    """The mechanisms the scenario's forms of cooperation switch on and set away from zero.
+
+    A mechanism outside this list changes nothing in ``sc``'s runs (its forms are off or its
+    fields are already at zero), so it contributes exactly zero to any attribution.
+    """
+    c = sc.cooperation
+    p = c.partnership
+    pooled = c.funding == "pooled"
+    on = {
+        "money": p.business or p.government,
+        "partner_services": p.business or p.government,
+        "registry": p.government or c.information == "registry",
+        "shared_lists": c.alliance_enabled or c.information in ("theme", "coalition"),
+        "bundles": c.case_management,
+        "learning": c.knowledge_enabled,
+        "allocation": pooled or c.monitoring_enabled,
+        "coordination_cost": pooled
+        or c.alliance_enabled
+        or c.case_management
+        or c.knowledge_enabled
+        or c.monitoring_enabled,
+    }
+    return [m for m in MECHANISMS if on[m] and zero_point(sc, [m]) != sc]
+
+
 def with_overrides(sc: Scenario, overrides: dict[str, Any]) -> Scenario:
     """``sc`` with dotted-path ``overrides`` applied (validated again).
 
