@@ -32,14 +32,23 @@ SPENDING = (
 """Where the money went: the ``spent_*`` columns, in stacking order."""
 
 VFM_PANELS = (
-    ("p1_closed_per_billion_rupiah", 1e5, "vfm_p1"),
-    ("watts_closed_per_billion_rupiah", 1e5, "vfm_watts"),
-    ("persons_out_per_billion_rupiah", 1.0, "vfm_persons"),
+    ("gap_person_months_avoided_per_billion_rupiah", 1.0, 0, "vfm_gap_pm"),
+    ("person_months_out_discounted_per_billion_rupiah", 1.0, 0, "vfm_pm_out"),
+    ("p1_closed_per_billion_rupiah", 1e5, 3, "vfm_p1"),
+    ("persons_out_per_billion_rupiah", 1.0, 1, "vfm_persons"),
 )
-"""Value-for-money panels: summary metric, scale to the axis unit, text key of the axis."""
+"""Value-for-money panels and headline columns: summary metric, scale to the shown unit,
+decimals in tables, text key. First the whole run (discounted, the headline and the ranking),
+then the final month."""
 
-Ranked = tuple[str, float, float, float, pd.Series | None]
-"""A ranked point: label, P1 and Watts closed per rupiah, minus final P0, and its P1 row."""
+HEADLINE_VFM = VFM_PANELS[0][0]
+"""The figure the ranking is by: poverty-gap person-months avoided per Rp billion."""
+
+END_POINT_VFM = "p1_closed_per_billion_rupiah"
+"""The final month's figure shown beside it: P1 closed per rupiah."""
+
+Ranked = tuple[str, tuple[float, ...], pd.Series | None]
+"""A ranked point: label, its sort key (larger is better) and its headline row."""
 
 
 def vfm_points(data: ReportData) -> list[dict[str, Any]]:
@@ -47,19 +56,29 @@ def vfm_points(data: ReportData) -> list[dict[str, Any]]:
     return [p for p in data.points() if data.row(p, "value_for_money", "spent") is not None]
 
 
-def ranking(data: ReportData) -> list[Ranked]:
-    """Points ranked by P1 closed per rupiah, Watts closed per rupiah, then final headcount."""
+def _mean(r: pd.Series | None) -> float:
+    return float(r["mean"]) if r is not None and finite(r["mean"]) else -math.inf
+
+
+def ranking(data: ReportData, metric: str = HEADLINE_VFM) -> list[Ranked]:
+    """Points ranked by ``metric`` (default: the whole run's gap person-months per rupiah).
+
+    Ties are broken by the discounted person-months out per rupiah, P1 closed per rupiah at
+    the final month, Watts closed per rupiah, then the lower final headcount (so folders
+    written before the whole-run figures existed rank by the final month's).
+    """
+    tie_breaks = [
+        "person_months_out_discounted_per_billion_rupiah",
+        END_POINT_VFM,
+        "watts_closed_per_billion_rupiah",
+    ]
     rows = []
     for p in vfm_points(data):
-        p1 = data.row(p, "value_for_money", "p1_closed_per_billion_rupiah")
-        watts = data.row(p, "value_for_money", "watts_closed_per_billion_rupiah")
-        p0 = data.row(p, "final", "p0")
-
-        def val(r: pd.Series | None, col: str = "mean") -> float:
-            return float(r[col]) if r is not None and finite(r[col]) else -math.inf
-
-        rows.append((data.label(p), val(p1), val(watts), -val(p0), p1))
-    rows.sort(key=lambda r: (-r[1], -r[2], -r[3]))
+        lead = data.row(p, "value_for_money", metric)
+        key = [_mean(lead)] + [_mean(data.row(p, "value_for_money", m)) for m in tie_breaks]
+        key.append(-_mean(data.row(p, "final", "p0")))
+        rows.append((data.label(p), tuple(key), lead))
+    rows.sort(key=lambda r: tuple(-v for v in r[1]))
     return rows
 
 

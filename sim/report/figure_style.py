@@ -7,7 +7,6 @@ metadata and a fixed SVG hash salt, so the same data give the same bytes.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -104,11 +103,13 @@ def number_axis(axis: Any, lang: str, decimals: int | None = None) -> None:
 
         def set_locs(self, locs: Sequence[float]) -> None:
             super().set_locs(locs)
-            if decimals is None:
-                steps = np.diff(np.sort(np.asarray(locs, dtype=float)))
-                steps = steps[steps > 0]
-                step = float(steps.min()) if steps.size else 1.0
-                self.digits = max(0, min(6, -math.floor(math.log10(step) + 1e-9)))
+            if decimals is None:  # the fewest decimals that write every tick exactly (2.5, 7.5)
+                ticks = np.asarray(locs, dtype=float)
+                ticks = ticks[np.isfinite(ticks)]
+                tol = 1e-9 * max(1.0, float(np.abs(ticks).max())) if ticks.size else 1.0
+                self.digits = next(
+                    (d for d in range(7) if np.all(np.abs(ticks - np.round(ticks, d)) <= tol)), 6
+                )
 
         def __call__(self, x: float, pos: int | None = None) -> str:
             return fmt_number(x, self.digits, lang)

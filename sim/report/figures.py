@@ -6,6 +6,7 @@ best scenario says so when its 95% CI does not separate it from the reference or
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from sim.report.figure_style import (
     style_axes,
 )
 from sim.report.folder import ReportData
-from sim.report.numbers import finite, fmt_number, fmt_rupiah
+from sim.report.numbers import finite, fmt_number, fmt_percent, fmt_rupiah
 from sim.report.sentences import ci_covers
 from sim.report.text import t
 
@@ -106,7 +107,7 @@ def differences_figure(data: ReportData, path: Path, lang: str = "en") -> Path |
     if not pts:
         return None
     colours = scenario_colours([str(p["scenario"]) for p in data.points()])
-    fig = new_figure(11, 1.6 + 0.45 * len(pts) + 1.6)
+    fig = new_figure(13, 1.6 + 0.45 * len(pts) + 1.8)
     axes = fig.subplots(1, len(DIFFERENCE_METRICS), sharey=True)
     best, best_val = None, 0.0
     for ax, metric in zip(axes, DIFFERENCE_METRICS, strict=True):
@@ -149,15 +150,24 @@ def differences_figure(data: ReportData, path: Path, lang: str = "en") -> Path |
 
 
 def value_for_money_figure(data: ReportData, path: Path, lang: str = "en") -> Path | None:
-    """Figure 3: P1 and Watts closed per Rp trillion, persons out per Rp billion, with CIs."""
-    pts = vfm_points(data)
-    if not pts:
-        return None
-    colours = scenario_colours([str(p["scenario"]) for p in data.points()])
-    fig = new_figure(11, 1.6 + 0.45 * len(pts) + 1.6)
-    axes = fig.subplots(1, len(VFM_PANELS), sharey=True)
+    """Figure 3: value for money per rupiah against the baseline, with 95% CIs.
+
+    Four panels sharing the scenario axis: over the whole run (discounted, the ranking's
+    figure) poverty-gap person-months avoided and person-months out of poverty per Rp
+    billion; at the final month P1 closed per Rp trillion and persons out per Rp billion.
+    """
     ranked = ranking(data)
-    for ax, (metric, scale, key) in zip(axes, VFM_PANELS, strict=True):
+    if not ranked:
+        return None
+    by_label = {data.label(p): p for p in vfm_points(data)}
+    pts = [by_label[label] for label, *_ in ranked]  # best at the top
+    colours = scenario_colours([str(p["scenario"]) for p in data.points()])
+    fig = new_figure(13, 1.6 + 0.45 * len(pts) + 1.8)
+    axes = fig.subplots(1, len(VFM_PANELS), sharey=True)
+    whole = t("f_vfm_whole", lang, rate=fmt_percent(data.discount_rate, lang))
+    end = t("f_vfm_end", lang, m=data.months)
+    for i, (ax, (metric, scale, _, key)) in enumerate(zip(axes, VFM_PANELS, strict=True)):
+        ax.set_title(whole if i < 2 else end, fontsize=9)
         means, lows, highs = [], [], []
         for p in pts:
             r = data.row(p, "value_for_money", metric)
@@ -175,13 +185,13 @@ def value_for_money_figure(data: ReportData, path: Path, lang: str = "en") -> Pa
             highs,
             colours,
         )
-        ax.set_xlabel(t(key, lang), fontsize=9)
+        ax.set_xlabel(textwrap.fill(t(key, lang), 30), fontsize=9)
         number_axis(ax.xaxis, lang)
         ax.tick_params(axis="x", labelsize=8)
     top = ranked[0][0] if ranked else ""
     hedge = ""
-    if len(ranked) > 1 and ranked[0][4] is not None and ranked[1][4] is not None:
-        low, high = ranked[0][4]["ci_low"], ranked[1][4]["ci_high"]
+    if len(ranked) > 1 and ranked[0][2] is not None and ranked[1][2] is not None:
+        low, high = ranked[0][2]["ci_low"], ranked[1][2]["ci_high"]
         if not (finite(low) and finite(high)) or low <= high:
             hedge = t("hedge_overlap", lang, other=ranked[1][0])
     fig.suptitle(

@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from sim.measures.discounting import DISCOUNT_RATE_ANNUAL
+
 TIMESERIES_COLUMNS = ("p0", "p1", "p2", "gini", "coalition_members", "mean_trust")
 """Monthly columns of the per-run files that the figures draw."""
 
@@ -39,6 +41,16 @@ class ReportData:
     def baseline(self) -> str:
         """The value-for-money baseline."""
         return str(self.manifest.get("baseline_for_value_for_money") or "no_programs")
+
+    @property
+    def discount_rate(self) -> float:
+        """The batch's discount rate of value for money, a fraction per year.
+
+        Folders written before it was recorded get the default
+        (:data:`sim.measures.discounting.DISCOUNT_RATE_ANNUAL`).
+        """
+        rate = self.manifest.get("discount_rate_annual")
+        return DISCOUNT_RATE_ANNUAL if rate is None else float(rate)
 
     @property
     def months(self) -> int:

@@ -64,6 +64,12 @@ def fmt_rupiah(value: Any, lang: str = "en", decimals: int = 1) -> str:
     return f"Rp {fmt_number(v, 0, lang)}"
 
 
+def fmt_percent(fraction: float, lang: str = "en") -> str:
+    """A fraction as a percentage without the sign: 0.06 -> ``6``, 0.035 -> ``3.5`` (``3,5``)."""
+    pct = 100 * float(fraction)
+    return fmt_number(pct, 0 if round(pct, 6).is_integer() else 1, lang)
+
+
 def ci_text(mean: Any, low: Any, high: Any, scale: float, decimals: int, lang: str) -> str:
     """``mean [low, high]`` (Indonesian ``mean [low; high]``), each times ``scale``.
 

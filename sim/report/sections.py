@@ -19,6 +19,7 @@ from sim.report.assumptions import assumption_lines, assumptions_intro, find_mor
 from sim.report.baseline_path import baseline_paragraph
 from sim.report.contents import (
     DIFFERENCE_METRICS,
+    END_POINT_VFM,
     HEADLINE,
     SPENDING,
     VFM_PANELS,
@@ -29,7 +30,7 @@ from sim.report.contents import (
 from sim.report.document import Document
 from sim.report.figures import FIGURES
 from sim.report.folder import ReportData
-from sim.report.numbers import ci_text, finite, fmt_number, fmt_rupiah, p_text
+from sim.report.numbers import ci_text, finite, fmt_number, fmt_percent, fmt_rupiah, p_text
 from sim.report.sentences import difference_sentence
 from sim.report.text import caption, t
 
@@ -62,14 +63,18 @@ def add_findings(doc: Document, data: ReportData, lang: str, covers: str) -> Non
 
 
 def add_headline(doc: Document, data: ReportData, lang: str) -> None:
-    """The headline: points ranked by value for money, or by final P1 without the baseline."""
+    """The headline: points ranked by value for money over the whole run, or by final P1.
+
+    The ranking is by poverty-gap person-months avoided per rupiah (discounted); the final
+    month's figures stand beside it, and a sentence gives their order when it differs.
+    """
     doc.h(2, t("h_headline", lang))
     ranked = ranking(data)
     if not ranked:
         _add_headline_by_poverty(doc, data, lang)
         return
-    doc.p(t("headline_intro", lang, base=data.baseline))
-    top = ranked[0][4]
+    doc.p(t("headline_intro", lang, base=data.baseline, rate=fmt_percent(data.discount_rate, lang)))
+    top = ranked[0][2]
     if top is not None and finite(top["mean"]):
         doc.p(
             "**"
@@ -77,10 +82,10 @@ def add_headline(doc: Document, data: ReportData, lang: str) -> None:
                 "headline_top",
                 lang,
                 scen=ranked[0][0],
-                value=fmt_number(1e5 * float(top["mean"]), 3, lang),
+                value=fmt_number(float(top["mean"]), 0, lang),
                 ci=t("ci", lang),
-                low=fmt_number(1e5 * float(top["ci_low"]), 3, lang),
-                high=fmt_number(1e5 * float(top["ci_high"]), 3, lang),
+                low=fmt_number(float(top["ci_low"]), 0, lang),
+                high=fmt_number(float(top["ci_high"]), 0, lang),
             )
             + "**"
         )
@@ -89,9 +94,8 @@ def add_headline(doc: Document, data: ReportData, lang: str) -> None:
     for i, (label, *_rest) in enumerate(ranked, 1):
         p = label_to_point[label]
         cells = [str(i), label]
-        for metric, scale, _ in VFM_PANELS:
+        for metric, scale, d, _ in VFM_PANELS:
             r = data.row(p, "value_for_money", metric)
-            d = 3 if scale > 1 else 2
             cells.append(
                 "n/a"
                 if r is None
@@ -104,8 +108,15 @@ def add_headline(doc: Document, data: ReportData, lang: str) -> None:
             "n/a" if p0 is None else ci_text(p0["mean"], p0["ci_low"], p0["ci_high"], 100, 2, lang)
         )
         rows.append(cells)
-    header = ["rank", "scenario", "col_vfm_p1", "col_vfm_watts", "col_vfm_persons", "col_spent"]
-    doc.table([t(k, lang) for k in [*header, "col_final_p0"]], rows, "rlrrrrr")
+    header = ["rank", "scenario", *(f"col_{key}" for *_, key in VFM_PANELS), "col_spent"]
+    doc.table(
+        [t(k, lang) for k in [*header, "col_final_p0"]], rows, "rl" + "r" * (len(VFM_PANELS) + 2)
+    )
+    end_order = [label for label, *_ in ranking(data, END_POINT_VFM)]
+    if end_order != [label for label, *_ in ranked]:
+        doc.p(t("headline_end_point", lang, order=", ".join(end_order)))
+    else:
+        doc.p(t("headline_end_point_same", lang))
 
 
 def _add_headline_by_poverty(doc: Document, data: ReportData, lang: str) -> None:
@@ -206,13 +217,18 @@ def add_difference_table(doc: Document, data: ReportData, lang: str, covers: str
 
 
 def add_value_for_money_table(doc: Document, data: ReportData, lang: str, covers: str) -> None:
-    """Extra persons out, P1 and Watts closed and money spent against the baseline."""
+    """Value for money against the baseline: over the whole run (discounted), then at the end."""
     points = vfm_points(data)
     if not points:
         return
     doc.h(2, t("h_vfm", lang, base=data.baseline))
-    doc.p(t("vfm_intro", lang, base=data.baseline) + f" {t('ci_short', lang)}: {covers}.")
+    doc.p(
+        t("vfm_intro", lang, base=data.baseline, rate=fmt_percent(data.discount_rate, lang))
+        + f" {t('ci_short', lang)}: {covers}."
+    )
     cols = (
+        ("gap_person_months_avoided", 1.0, 0, "col_gap_pm"),
+        ("person_months_out_discounted", 1.0, 0, "col_pm_out"),
         ("extra_persons_out", 1.0, 0, "col_extra_out"),
         ("p1_closed", 100.0, 3, "col_p1_closed"),
         ("watts_closed", 100.0, 3, "col_watts_closed"),
@@ -227,13 +243,16 @@ def add_value_for_money_table(doc: Document, data: ReportData, lang: str, covers
                 if r is None
                 else ci_text(r["mean"], r["ci_low"], r["ci_high"], scale, d, lang)
             )
-        spent = data.row(p, "value_for_money", "spent")
-        row.append(fmt_rupiah(spent["mean"] if spent is not None else None, lang))
+        for metric in ("spent_discounted", "spent"):
+            spent = data.row(p, "value_for_money", metric)
+            row.append(fmt_rupiah(spent["mean"] if spent is not None else None, lang))
         rows.append(row)
     doc.table(
-        [t("scenario", lang)] + [t(k, lang) for *_, k in cols] + [t("col_spent", lang)],
+        [t("scenario", lang)]
+        + [t(k, lang) for *_, k in cols]
+        + [t("col_spent_discounted", lang), t("col_spent", lang)],
         rows,
-        "lrrrr",
+        "l" + "r" * (len(cols) + 2),
     )
 
 
