@@ -5,7 +5,7 @@ never from the model's results:
 
 * Share of a district's poor persons whose household an NGO or zakat body enrols within a
   year. Lower end 1.7%: BAZNAS "empowered more than 460,000 poor mustahik" in 2022 (Noor
-  Achmad, Antara, 20 Jan 2024) over 26.36 M poor persons (BPS, September 2022), reading each
+  Achmad, Antara, early 2024) over 26.36 M poor persons (BPS, September 2022), reading each
   mustahik as one person. Upper end 30%: year-long programmes (education and economy) are
   about 3% of zakat bodies' beneficiaries (BAZNAS RI 2022: 65,149 of 2,115,938; Dompet
   Dhuafa 2023: 77,806 of 2,625,323); ZIS beneficiaries were 33 M in 2022 on Rp 21.3 T

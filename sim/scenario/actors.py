@@ -104,7 +104,7 @@ class Donors(Section):
     giving: float = param(
         12_500_000.0,
         "rupiah per 1,000 households represented per month, at reference fundraising",
-        "ZIS collected in 2023 Rp 33 T (BAZNAS, Antara 20 Jan 2024) over ~71 M households: "
+        "ZIS collected in 2023 Rp 33 T (BAZNAS chair, Antara, early 2024) over ~71 M households: "
         "Rp 38.7 M per 1,000 households a month; 94% distributed (Rp 20 T of Rp 21.3 T in "
         "2022, BAZNAS via IDX Channel); education, economy and health 34.1% of BAZNAS RI's "
         "2022 distribution (social-humanitarian aid, Rp 147,000 per beneficiary a year, and "
