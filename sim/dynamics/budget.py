@@ -3,17 +3,20 @@
 Labour and asset income are scaled by the local spillover; households invest
 ``assets.labour_invest_share`` of labour income and ``assets.reinvest_share`` of asset income.
 Disposable income adds government transfers and programme cash and takes away investment and
-out-of-pocket health spending. Permanent income, which consumption plans around (``sim.dynamics
-.consumption``), is the kept share of permanent labour (net of the expected health loss) and of
-shock-free asset income, plus government transfers, less the expected health cost: programme
-cash is income, not permanent income. Assets depreciate and grow by investment and programme
-asset transfers; skill grows by training. Money is rupiah per household per month.
+out-of-pocket health spending. Permanent income, which consumption plans around
+(``sim.dynamics.consumption``), is the kept share of permanent labour (net of the expected
+health loss) and of shock-free asset income, plus government transfers, less the expected
+health cost: programme cash is income, not permanent income. Assets wear at the smooth part of
+depreciation (``sim.dynamics.asset_loss.wear_rate``; the rest arrives as lumpy losses) and grow
+by investment and programme asset transfers; skill grows by training. Money is rupiah per
+household per month.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.dynamics.asset_loss import wear_rate
 from sim.dynamics.examples import factor, rupiah
 from sim.kernels import kernel, prange
 from sim.scenario import Scenario
@@ -81,7 +84,7 @@ def budget(
         F32(a.reinvest_share),
         F32((1 - a.labour_invest_share) * (1 - loss_share)),
         F32(1 - a.reinvest_share),
-        F32(1 - a.depreciation),
+        F32(1 - wear_rate(sc)),  # the rest of depreciation: lumpy losses (asset_loss)
         hh.assets,
         hh.skill,
         hh.income_labour,

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.dynamics.asset_loss import lose_assets
 from sim.dynamics.assets import asset_income
 from sim.dynamics.budget import budget
 from sim.dynamics.health import expected_health_cost, health_shocks
 from sim.dynamics.income import earnings, permanent_labour
+from sim.dynamics.investment import buy_assets
 from sim.dynamics.shocks import (
     covariate_shocks,
     harvest_factor,
@@ -82,8 +84,9 @@ class Income:
 def draw_shocks(
     sc: Scenario, hh: Households, subdistricts: SubdistrictState, streams: Streams, month: int
 ) -> Shocks:
-    """Persistent, transitory and covariate shocks, and the harvest season."""
+    """Persistent, transitory and covariate shocks, the harvest season, lumpy asset losses."""
     persistent_shocks(sc, hh, streams, month)
+    lose_assets(sc, hh, streams, month)  # before asset income: a dead animal earns nothing
     transitory = transitory_factor(sc, hh, streams, month)
     covariate = covariate_shocks(sc, hh, subdistricts, streams, month)
     covariate *= harvest_factor(sc, hh, month)  # seasonal, also transitory
@@ -147,10 +150,13 @@ def spend(
 
     Programme cash is income this month, not permanent income; programme assets and skill are
     added to the household's; ``oop_factor`` scales out-of-pocket health costs (clinics).
+    Cash on hand above the buffer then buys productive assets where the purchase pays
+    (``sim.dynamics.investment``): the returned disposable income is net of those purchases.
     """
-    return budget(
+    disposable, permanent = budget(
         sc, hh, income.labour, income.assets_income, income.spill, income.labour_perm,
         income.assets_income_normal, income.transfers, illness.cost, illness.expected_cost,
         illness.loss_share, cash=cash, oop_factor=oop_factor, new_assets=new_assets,
         new_skill=new_skill,
     )  # fmt: skip
+    return buy_assets(sc, hh, permanent, disposable), permanent

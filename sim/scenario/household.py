@@ -200,7 +200,9 @@ class Assets(Section):
     Asset income is max(low_return * k, high_productivity * k ** high_elasticity - fixed_cost),
     with fixed_cost = trap_strength * high_fixed_cost. Assets move as
     dk = reinvest_share * asset_income + labour_invest_share * labour - depreciation * k.
-    The tipping point follows from these parameters, never from a rule.
+    The tipping point follows from these parameters, never from a rule. Part of
+    depreciation arrives as lumpy losses (loss_prob, loss_share); households with cash above
+    their buffer buy assets when the purchase's net return clears invest_hurdle.
     """
 
     low_return: float = param(
@@ -236,7 +238,55 @@ class Assets(Section):
         range_source="no trap (Kraay & McKenzie 2014) to the full fixed cost",
     )
     depreciation: float = param(
-        0.015, "per month", "assumption: ~17%/year for livestock and tools", ge=0, le=1
+        0.015,
+        "per month (expected: wear plus the expected loss from loss_prob x loss_share)",
+        "assumption: ~17%/year for livestock and tools",
+        ge=0,
+        le=1,
+    )
+    loss_prob: float = param(
+        0.004,
+        "per household per month",
+        "assumption: about one household in twenty a year loses part of its productive "
+        "assets at once (an animal dies or is stolen, a fire or flood, a failed stock); "
+        "part of depreciation arrives this way, so the expected rate stays depreciation. "
+        "Transferred assets are not protected: graduation households lost livestock too "
+        "(Banerjee et al. 2015, Science 348)",
+        ge=0,
+        le=1,
+        range=(0.0, 0.01),
+        range_source="no lumpy losses (all depreciation is smooth wear) to one in eight a year",
+    )
+    loss_share: float = param(
+        0.5,
+        "share of the household's productive assets lost in one event",
+        "assumption: half the herd or stock (one of two or three animals)",
+        ge=0,
+        le=1,
+    )
+    cash_invest_share: float = param(
+        0.5,
+        "share of cash on hand above the buffer (consumption.buffer_months) spent on "
+        "productive assets when the purchase clears assets.invest_hurdle",
+        "assumption: about half of a windfall goes into productive assets when it pays; "
+        "cash grants to microenterprises were partly invested, partly consumed (de Mel, "
+        "McKenzie & Woodruff 2008, QJE 123(4); Fafchamps et al. 2014, JDE 106); lump-sum "
+        "recipients of GiveDirectly's transfers bought more durables and livestock than "
+        "monthly ones (Haushofer & Shapiro 2016, QJE 131(4)); 0 = no purchases out of cash",
+        ge=0,
+        le=1,
+        range=(0.0, 1.0),
+        range_source="no purchases out of cash (0.3.0) to all of the excess",
+    )
+    invest_hurdle: float = param(
+        0.01,
+        "per month, net of depreciation",
+        "assumption: the household's cost of funds, between subsidised KUR microcredit "
+        "(6%/year) and commercial microloans (~20-25%/year)",
+        ge=0,
+        le=1,
+        range=(0.005, 0.03),
+        range_source="KUR's 6%/year to informal credit's ~40%/year",
     )
     reinvest_share: float = param(0.5, "share of asset income", "assumption", ge=0, le=1)
     labour_invest_share: float = param(
