@@ -115,6 +115,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="social discount rate of value for money, a fraction per year (default 0.06: ADB "
         "2017, social-sector and poverty-targeted projects); 0 = undiscounted",
     )
+    p.add_argument(
+        "--attribute",
+        metavar="NAME",
+        help="split NAME's difference from the reference among its mechanisms of cooperation "
+        "(exact Shapley shares; the report's 'What in NAME pays'); default for the main job "
+        "(all scenarios, not --quick): full_synergy; 'none' to skip",
+    )
+    p.add_argument(
+        "--attribute-reps",
+        type=_positive,
+        metavar="N",
+        help="paired replicates of the attribution (default 4)",
+    )
     p.add_argument("--show", action="store_true", help="print each resolved scenario and exit")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument(
@@ -210,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
             quick=args.quick,
             uncertain=args.uncertain,
             discount_rate=args.discount_rate,
+            attribute=_attribute(args),
+            attribute_reps=args.attribute_reps,
         )
         if args.show:
             print(batch.show(plan))
@@ -236,6 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"report: {folder / 'report.md'}")
     print(f"report (HTML, figures embedded): {folder / 'report.html'}")
     return 0
+
+
+def _attribute(args: argparse.Namespace) -> str | None:
+    """The scenario to attribute: as given, or full_synergy for the main job."""
+    if args.attribute is not None:
+        return None if args.attribute.lower() == "none" else args.attribute
+    main_job = not args.scenarios and not args.quick and not args.sweep
+    return "full_synergy" if main_job else None
 
 
 def _one_line(exc: BaseException) -> str:

@@ -175,13 +175,12 @@ def test_constants_the_kernels_take_from_the_schema():
     assert sc.income.elderly_earner_weight == 0.3
     assert sc.cooperation.case_management_priority == 10.0
     assert sc.cooperation.monitoring.reputation_weight == 0.5
-    # schema only: they are not uncertain parameters (the sensitivity designs stay as they are)
+    # the elderly weight is schema only; the two strengths of cooperation are uncertain
+    # parameters since 0.4 (issue 16: every effect of cooperation has a range the sensitivity
+    # analysis varies)
     uncertain = sim.scenario.uncertain_parameters()
-    for path in (
-        "income.elderly_earner_weight",
-        "cooperation.case_management_priority",
-        "cooperation.monitoring.reputation_weight",
-    ):
-        assert path not in uncertain
+    assert "income.elderly_earner_weight" not in uncertain
+    assert uncertain["cooperation.case_management_priority"]["range"] == (0.0, 10.0)
+    assert uncertain["cooperation.monitoring.reputation_weight"]["range"] == (0.0, 1.0)
     with pytest.raises(ScenarioError, match=r"income\.elderly_earner_weight"):
         load_scenario("no_programs", overrides={"income.elderly_earner_weight": 1.5})

@@ -22,10 +22,12 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import itertools
+import json
 import math
 import multiprocessing
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -37,6 +39,41 @@ from sim.scenario.zero_point import MECHANISMS, in_use, zero_point
 
 OTHER = "other differences"
 """The row for what separates the reference from the scenario's zero point (zero when equal)."""
+
+
+BRIEF_COMPONENTS = {
+    "money": ["money"],
+    "partner services": ["partner_services"],
+    "registry and shared lists": ["registry", "shared_lists"],
+    "bundles": ["bundles"],
+    "learning and allocation": ["learning", "allocation"],
+    "coordination cost": ["coordination_cost"],
+}
+"""Six components for a batch's report (64 sets instead of 256); VALIDATION splits all eight."""
+
+
+def brief_components(sc: Scenario) -> dict[str, list[str]]:
+    """:data:`BRIEF_COMPONENTS` restricted to the mechanisms ``sc`` uses."""
+    used = set(in_use(sc))
+    out = {k: [m for m in v if m in used] for k, v in BRIEF_COMPONENTS.items()}
+    return {k: v for k, v in out.items() if v}
+
+
+def write_attribution(table: pd.DataFrame, folder: Path) -> None:
+    """Write ``attribution.csv`` (the rows) and ``attribution.json`` (``table.attrs``)."""
+    table.to_csv(folder / "attribution.csv", index=False, lineterminator="\n")
+    meta = {k: (list(v) if isinstance(v, tuple) else v) for k, v in table.attrs.items()}
+    (folder / "attribution.json").write_text(json.dumps(meta, indent=1) + "\n")
+
+
+def read_attribution(folder: Path) -> pd.DataFrame | None:
+    """The attribution written in a results folder, with its attrs (None when there is none)."""
+    csv, meta = folder / "attribution.csv", folder / "attribution.json"
+    if not (csv.exists() and meta.exists()):
+        return None
+    table = pd.read_csv(csv)
+    table.attrs.update(json.loads(meta.read_text()))
+    return table
 
 
 def active_mechanisms(sc: Scenario) -> list[str]:

@@ -135,6 +135,7 @@ def execute_batch(
                 prepare()  # this process runs the models: load the kernels before the first
             results = in_this_process(tasks)
         _store(folder, plan, manifest, runs, missing, results, progress)
+        _attribution(folder, plan, workers_n, say)
         _finish(folder, plan, manifest, say, lang)
     return folder
 
@@ -311,6 +312,44 @@ def _record_stop(
             write_manifest(folder, manifest)
 
 
+def _attribution(folder: Path, plan: Plan, workers: int, say: Callable[[str], None]) -> None:
+    """With ``--attribute``: what in the scenario pays against the reference (once per folder).
+
+    Exact Shapley shares over the scenario's mechanisms, grouped as
+    :data:`sim.analysis.attribution.BRIEF_COMPONENTS`, at the batch's points (sizes and
+    ``--set`` values; parameters at their values, not drawn), ``attribute_reps`` paired
+    replicates from the batch's root seed. Written to ``attribution.csv`` and
+    ``attribution.json``; kept when a rerun asks for the same.
+    """
+    name = plan.arguments.get("attribute")
+    if not name:
+        return
+    from sim.analysis import attribution
+
+    target = next(p for p in plan.points if p.scenario == name and not p.sweep)
+    ref = next(p for p in plan.points if p.scenario == plan.reference and not p.sweep)
+    reps = int(plan.arguments["attribute_reps"])
+    key = [target.content_hash, ref.content_hash, reps, plan.root_seed]
+    old = attribution.read_attribution(folder)
+    if old is not None and old.attrs.get("key") == key:
+        return
+    groups = attribution.brief_components(target.config)
+    say(f"attribution: {name} vs {plan.reference}, {2 ** len(groups) + 1} sets x {reps} reps")
+    table = attribution.attribute(
+        target.config,
+        ref.config,
+        components=groups,
+        reps=reps,
+        seed=plan.root_seed,
+        workers=workers,
+    )
+    table.attrs.update(scenario=name, reference=plan.reference, key=key)
+    try:
+        attribution.write_attribution(table, folder)
+    except OSError as exc:
+        raise BatchError(f"cannot write the attribution in {folder}: {exc}") from None
+
+
 def _finish(
     folder: Path,
     plan: Plan,
@@ -350,6 +389,8 @@ def run_batch(
     lang: str = "en",
     uncertain: bool = False,
     discount_rate: float | None = None,
+    attribute: str | None = None,
+    attribute_reps: int | None = None,
 ) -> Path:
     """Run scenarios x sweep points x replicates and write the results folder.
 
@@ -379,6 +420,10 @@ def run_batch(
         discount_rate: Social discount rate of value for money, per year (a fraction; default
             :data:`sim.measures.discounting.DISCOUNT_RATE_ANNUAL`, 6%). Changes the summary and
             the report, not the runs.
+        attribute: A scenario of the batch whose difference from the reference is split among
+            its mechanisms of cooperation (``attribution.csv``; the report's "What in <scenario>
+            pays"); None: no attribution.
+        attribute_reps: Paired replicates of the attribution (default 4).
 
     Returns:
         The results folder (read it with :func:`sim.batch.results.load_results`).
@@ -402,6 +447,8 @@ def run_batch(
         quick=quick,
         uncertain=uncertain,
         discount_rate=discount_rate,
+        attribute=attribute,
+        attribute_reps=attribute_reps,
     )
     call = {
         "scenarios": [str(s) for s in scenarios] if scenarios else None,

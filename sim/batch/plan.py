@@ -210,6 +210,8 @@ def plan_batch(
     quick: bool = False,
     uncertain: bool = False,
     discount_rate: float | None = None,
+    attribute: str | None = None,
+    attribute_reps: int | None = None,
 ) -> Plan:
     """Resolve a batch: scenarios, overrides, sweep points, replicate seeds and run ids.
 
@@ -223,7 +225,8 @@ def plan_batch(
         The :class:`Plan`.
 
     Raises:
-        BatchInputError: Bad sizes, seeds, overrides, sweeps, reference or discount rate.
+        BatchInputError: Bad sizes, seeds, overrides, sweeps, reference, discount rate or
+            attribution.
         ScenarioError: A scenario file is missing or invalid.
     """
     names = [str(s) for s in scenarios] if scenarios else available_scenarios()
@@ -272,6 +275,15 @@ def plan_batch(
         arguments["uncertain"] = True
     if discount_rate is not None:  # likewise
         arguments["discount_rate"] = rate
+    if attribute is not None:  # likewise: "What in <scenario> pays" (sim.analysis.attribution)
+        unswept = {p.scenario for p in points if not p.sweep}
+        if attribute not in unswept or ref is None or ref == attribute:
+            raise BatchInputError(
+                f"--attribute {attribute}: must name a scenario of the batch (not swept) other "
+                f"than the reference ({ref}); scenarios: {', '.join(sorted(unswept))}"
+            )
+        arguments["attribute"] = attribute
+        arguments["attribute_reps"] = positive_int(attribute_reps, "--attribute-reps") or 4
     return Plan(
         points, runs, reps_n, root_seed, ref, note, sweep_keys, overrides, arguments, drawn, rate
     )

@@ -14,6 +14,7 @@ from sim.report.figures import write_figures
 from sim.report.folder import ReportData, read_folder
 from sim.report.sections import (
     add_assumptions,
+    add_attribution,
     add_baseline_path,
     add_batch,
     add_citation,
@@ -55,6 +56,7 @@ def build_report(
     add_final_table(doc, data, lang, covers)
     add_difference_table(doc, data, lang, covers)
     add_value_for_money_table(doc, data, lang, covers)
+    add_attribution(doc, data, lang)
     add_money_table(doc, data, lang)
     add_figures(doc, drawn, lang)
     add_assumptions(doc, data, lang)

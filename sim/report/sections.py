@@ -2,8 +2,8 @@
 
 In order: key findings (sentences from the paired statistics), the headline ranking by value
 for money, the batch, the baseline beside BPS's record, the tables (final month, against the
-reference, value for money, where the money went), the figures, the assumptions that matter
-most, and how to cite.
+reference, value for money, what in a scenario pays, where the money went), the figures, the
+assumptions that matter most, and how to cite.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.analysis.attribution import read_attribution
 from sim.report.assumptions import assumption_lines, assumptions_intro, find_morris
 from sim.report.baseline_path import baseline_paragraph
 from sim.report.contents import (
@@ -254,6 +255,42 @@ def add_value_for_money_table(doc: Document, data: ReportData, lang: str, covers
         rows,
         "l" + "r" * (len(cols) + 2),
     )
+
+
+def add_attribution(doc: Document, data: ReportData, lang: str) -> None:
+    """What in the attributed scenario pays: its Shapley shares (``attribution.csv``)."""
+    table = read_attribution(data.folder)
+    if table is None:
+        return
+    a = table.attrs
+    scenario, reference = str(a.get("scenario", "")), str(a.get("reference", ""))
+    low, high = a.get("total_ci", (math.nan, math.nan))
+    doc.h(2, t("h_attribution", lang, scenario=scenario))
+    doc.p(
+        t(
+            "attribution_intro",
+            lang,
+            scenario=scenario,
+            reference=reference,
+            total=fmt_number(100 * a["total"], 3, lang),
+            ci=t("ci_short", lang),
+            low=fmt_number(100 * low, 3, lang),
+            high=fmt_number(100 * high, 3, lang),
+            reps=a.get("reps", ""),
+            households=fmt_number(a.get("households"), 0, lang),
+        )
+        + " "
+        + t("attribution_money", lang)
+    )
+    rows = [
+        [
+            t(f"comp_{r.component}", lang),
+            ci_text(r.effect, r.ci_low, r.ci_high, 100.0, 3, lang),
+        ]
+        for r in table.itertuples()
+    ]
+    rows.append([t("total", lang), ci_text(a["total"], low, high, 100.0, 3, lang)])
+    doc.table([t("col_component", lang), t("col_share", lang)], rows, "lr")
 
 
 def add_money_table(doc: Document, data: ReportData, lang: str) -> None:

@@ -145,7 +145,7 @@ class Donors(Section):
     zakat_share: float = param(
         0.5,
         "share of giving that is zakat (earmarked to eligible institutions)",
-        "zakat was 50% of Dompet Dhuafa's Rp 394.3 B collected in 2022 (goodmoney.id, "
+        "assumption: zakat was 50% of Dompet Dhuafa's Rp 394.3 B collected in 2022 (goodmoney.id, "
         "2023); assumed for the district's giving",
         ge=0,
         le=1,
