@@ -142,10 +142,12 @@ class Spillovers(Section):
         True, "switch", "assumption: on by default, as Egger et al. 2022 find local spillovers"
     )
     nonrecipient_multiplier: float = param(
-        1.5,
-        "rupiah of non-recipient earnings per rupiah injected",
+        1.32,
+        "rupiah of non-recipient earnings per rupiah injected, before the second round of "
+        "assets non-recipients buy with it",
         "Egger et al. 2022 (Econometrica 90(6)): of a 2.5 total multiplier ~1.5 beyond "
-        "recipients (calibrated, not validated)",
+        "recipients; set so the model returns 1.5 at an injection of 15% of local GDP "
+        "(sim.analysis.trial.spillover_calibration; calibrated, not validated)",
         ge=0,
         le=10,
         range=(0.5, 2.0),
