@@ -60,7 +60,7 @@ def test_report_md_has_ci_citation_and_a_sentence(folder: Path) -> None:
     text = (folder / "report.md").read_text(encoding="utf-8")
     assert "95% CI" in text
     assert "cite" in text.lower()
-    assert "simulation noise given the parameters" in text
+    assert "simulation noise only, with every parameter fixed at its value" in text
     assert re.search(r"Compared with competition, full_synergy .+ after 6 months", text)
     assert "## Headline: value for money" in text
     assert "Assumptions that matter most" in text
@@ -133,7 +133,7 @@ def test_sentence_reports_a_lowering_with_positive_bounds() -> None:
 
 
 def test_ci_label_follows_parameter_uncertainty() -> None:
-    assert report.ci_covers({}) == "simulation noise given the parameters"
+    assert report.ci_covers({}).startswith("simulation noise only, with every parameter fixed")
     assert "parameter uncertainty" in report.ci_covers({"parameter_uncertainty": True})
 
 

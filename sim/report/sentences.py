@@ -18,7 +18,8 @@ def ci_covers(manifest: Mapping[str, Any], lang: str = "en") -> str:
         lang: ``"en"`` or ``"id"``.
 
     Returns:
-        "simulation noise given the parameters", or the parameter-uncertainty wording.
+        "simulation noise only, with every parameter fixed ...", or the parameter-uncertainty
+        wording.
     """
     return t("noise_params" if manifest.get("parameter_uncertainty") else "noise", lang)
 
