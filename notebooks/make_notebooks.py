@@ -328,9 +328,12 @@ def redraw(_button=None):
     months = SIZE["months"]
     fig.suptitle(f"{scenario.value} minus competition after {months} months: {gap:+.3f} P1 points")
     fig.tight_layout()
-    with output:
-        output.clear_output(wait=True)
+    if _button is None:  # called from a cell (a headless run too): the figure is the cell's output
         plt.show()
+    else:  # the Run button: redraw inside the widget's output area
+        with output:
+            output.clear_output(wait=True)
+            plt.show()
     plt.close(fig)
     return gap
 
