@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import sim
 from sim.data import bps
@@ -194,3 +195,38 @@ def test_earner_elasticity_scales_earnings_with_members_when_below_one():
         ).astype(np.float64)
         # no shock yet at month 0 (no burn-in): earnings = units x rest
         np.testing.assert_allclose(got, units * rest, rtol=2e-5)
+
+
+def test_bps_regional_tables_are_the_shared_tables_and_read_as_published():
+    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "bps"
+    for name, path in (
+        ("provinces_2024.csv", bps.PROVINCES_PATH),
+        ("districts_2024.csv", bps.DISTRICTS_PATH),
+        ("provinces_p0_series_2015_2024.csv", bps.PROVINCE_SERIES_PATH),
+    ):
+        if (shared / name).exists():  # CI and development: byte for byte the shared table
+            assert (shared / name).read_bytes() == path.read_bytes(), name
+    p = bps.provinces("march", "total")
+    assert len(p) == 39 and p.province.iloc[-1] == "INDONESIA"  # 38 provinces, then the nation
+    ntt = p[p.province == "NUSA TENGGARA TIMUR"].iloc[0]
+    assert (ntt.p0, ntt.p1, ntt.p2, ntt.poverty_line, ntt.gini) == (
+        19.48,
+        3.41,
+        0.85,
+        527275,
+        0.316,
+    )
+    assert p[p.province == "INDONESIA"].p0.item() == bps.round_value(2024, "march", "p0")
+    rural = bps.provinces("march", "rural")
+    assert rural[rural.province == "DKI JAKARTA"].p0.isna().item()  # no rural Jakarta
+    d = bps.districts()
+    assert len(d) == 514 and d.district.is_unique
+    assert d[d.district == "Kota Kupang"].p0.item() == 8.24
+    s = bps.province_p0_series("NUSA TENGGARA TIMUR")
+    assert (s.p0.iloc[0], s.p0.iloc[-1]) == (22.61, 19.02)  # March 2015, September 2024
+    assert s.date.is_monotonic_increasing and s.year.min() == 2015
+    assert not ((s.year == 2023) & (s["round"] == "september")).any()  # no such round
+    with pytest.raises(KeyError, match="no province"):
+        bps.province_p0_series("ATLANTIS")
+    with pytest.raises(ValueError, match="area"):
+        bps.provinces("march", "suburban")

@@ -1,4 +1,4 @@
-"""BPS's national poverty series, every Susenas round from March 2011 to March 2025.
+"""BPS's poverty tables: the national series 2011-2025, provinces and districts in 2024.
 
 ``bps_national_series.csv`` beside this module is ``data/bps/national_series.csv`` of the
 project's shared data, copied byte for byte so that an installed package carries it: P0 (percent
@@ -7,6 +7,13 @@ capita per month) and the Gini, by round (March, September) and area (urban, rur
 Sources: BPS tables as exported in github ArdWind/bigdataTPTvsP0 (commit d8647eeb) and the BPS
 WebAPI (variable 98) for the Gini; the shared data's README lists every file and fault. There
 is no September 2023 round (BPS did not compute poverty then): its rows are empty.
+
+The regional tables are likewise byte copies of the shared data (its README gives the source of
+every column): ``bps_provinces_2024.csv`` (``provinces_2024.csv``: P0, P1, P2, poverty line,
+poor persons and Gini by province, round and area, 2024), ``bps_districts_2024.csv``
+(``districts_2024.csv``: P0, P1, P2 and poverty line of every kabupaten/kota, March 2024, total
+area only) and ``bps_provinces_p0_series.csv`` (``provinces_p0_series_2015_2024.csv``: P0 by
+province, round and area, 2015-2024). Empty cells are values BPS did not publish, never zeros.
 """
 
 from __future__ import annotations
@@ -17,6 +24,11 @@ from pathlib import Path
 import pandas as pd
 
 PATH = Path(__file__).with_name("bps_national_series.csv")
+PROVINCES_PATH = Path(__file__).with_name("bps_provinces_2024.csv")
+DISTRICTS_PATH = Path(__file__).with_name("bps_districts_2024.csv")
+PROVINCE_SERIES_PATH = Path(__file__).with_name("bps_provinces_p0_series.csv")
+AREAS = ("total", "urban", "rural")
+ROUNDS = ("march", "september")
 
 ROUND_MONTH = {"march": 3, "september": 9}
 """Calendar month of each Susenas round."""
@@ -56,3 +68,70 @@ def round_value(year: int, round_: str, column: str, area: str = "total") -> flo
     if hit.empty:
         raise KeyError(f"no BPS round {round_} {year} in the national series")
     return float(hit[column].iloc[0])
+
+
+def _check(area: str, round_: str | None = None) -> None:
+    if area not in AREAS:
+        raise ValueError(f"area must be total, urban or rural, got {area!r}")
+    if round_ is not None and round_ not in ROUNDS:
+        raise ValueError(f"round must be march or september, got {round_!r}")
+
+
+@functools.cache
+def _regional(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"bps_code": "Int64"})
+
+
+def provinces(round_: str = "march", area: str = "total") -> pd.DataFrame:
+    """The 38 provinces and INDONESIA in one 2024 round and area, in BPS's table order.
+
+    Args:
+        round_: ``"march"`` or ``"september"``.
+        area: ``"total"``, ``"urban"`` or ``"rural"``.
+
+    Returns:
+        Columns ``province`` (BPS's upper-case name), ``bps_code`` (the WebAPI code; its first
+        two digits are the province code, 9999 is INDONESIA), ``p0`` (percent), ``p1``, ``p2``
+        (x100, as published), ``poverty_line`` (nominal rupiah per capita per month),
+        ``poor_thousands`` (thousands of poor persons; total area only), ``gini`` (0-1) and
+        ``note`` (why a value is missing).
+    """
+    _check(area, round_)
+    df = _regional(PROVINCES_PATH)
+    out = df[(df["round"] == round_) & (df["area"] == area)]
+    return out.drop(columns=["round", "area"]).reset_index(drop=True)
+
+
+def districts() -> pd.DataFrame:
+    """Every kabupaten/kota in BPS's 2024 district tables (March 2024, total area).
+
+    Returns:
+        Columns ``province``, ``bps_code`` (the province's), ``district`` (as BPS writes it),
+        ``p0`` (percent), ``p1``, ``p2`` (x100) and ``poverty_line`` (nominal rupiah per capita
+        per month).
+    """
+    return _regional(DISTRICTS_PATH).copy()
+
+
+def province_p0_series(province: str, area: str = "total") -> pd.DataFrame:
+    """A province's published P0 by round, 2015-2024, rounds with values only, in time order.
+
+    Args:
+        province: BPS's upper-case name, as in :func:`provinces`.
+        area: ``"total"``, ``"urban"`` or ``"rural"``.
+
+    Returns:
+        Columns ``year``, ``round``, ``month``, ``date`` (decimal year) and ``p0`` (percent).
+
+    Raises:
+        KeyError: For a name that is not a province of the series.
+    """
+    _check(area)
+    df = _regional(PROVINCE_SERIES_PATH)
+    if province not in set(df["province"]):
+        raise KeyError(f"no province {province!r} in BPS's provincial P0 series")
+    out = df[(df["province"] == province) & (df["area"] == area) & df["p0"].notna()].copy()
+    out["month"] = out["round"].map(ROUND_MONTH)
+    out["date"] = out["year"] + (out["month"] - 1) / 12.0
+    cols = ["year", "round", "month", "date", "p0"]
+    return out[cols].sort_values("date").reset_index(drop=True)
