@@ -67,3 +67,19 @@ def test_a_reference_that_is_not_the_zero_point_gets_its_own_row():
 def test_unknown_components_are_refused():
     with pytest.raises(ValueError, match="unknown mechanisms"):
         sim.attribute("full_synergy", components=["goodwill"], reps=1, **SMALL)
+
+
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["nosuch", "competition"], "unknown scenario"),
+        (["full_synergy", "competition", "--reps", "0"], "reps must be at least 1"),
+        (["full_synergy", "competition", "--metric", "nope", "--reps", "1"], "not a timeseries"),
+    ],
+)
+def test_the_command_refuses_bad_input_in_one_line(argv, says, capsys):
+    from sim.analysis.attribution import main
+
+    assert main([*argv, "--households", "500", "--months", "2"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert says in err and "\n" not in err and "Traceback" not in err

@@ -34,7 +34,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.model import PovertyModel
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.scenario.zero_point import MECHANISMS, in_use, zero_point
 
 OTHER = "other differences"
@@ -259,9 +259,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--metric", default="p1")
     ap.add_argument("--workers", type=int, default=1)
     a = ap.parse_args(argv)
-    t = attribute(
-        a.scenario, a.reference, None, a.reps, a.households, a.months, a.seed, a.metric, a.workers
-    )
+    try:
+        t = attribute(
+            a.scenario,
+            a.reference,
+            None,
+            a.reps,
+            a.households,
+            a.months,
+            a.seed,
+            a.metric,
+            a.workers,
+        )
+    except (ScenarioError, ValueError) as exc:  # bad input: one line, exit 2
+        print(f"{ap.prog}: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
     scale = 100.0 if a.metric in ("p0", "p1", "p2") else 1.0
     unit = " (points)" if scale == 100.0 else ""
     print(f"{a.scenario} - {a.reference}, {a.metric}{unit} at month {a.months}, ", end="")
