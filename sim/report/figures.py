@@ -87,7 +87,7 @@ def headcount_figure(
     ax.text(
         0.0,
         -0.16,
-        t("band", lang, covers=ci_covers(data.manifest, lang)),
+        t("band", lang, covers=ci_covers(data.manifest, lang, short=True)),
         transform=ax.transAxes,
         fontsize=8,
         color="#444444",
@@ -142,7 +142,8 @@ def differences_figure(data: ReportData, path: Path, lang: str = "en") -> Path |
         else t("t_diff_none", lang, ref=data.reference)
     )
     fig.suptitle(
-        title + f"\n({t('ci_short', lang)}: {ci_covers(data.manifest, lang)})", fontsize=11
+        title + f"\n({t('ci_short', lang)}: {ci_covers(data.manifest, lang, short=True)})",
+        fontsize=11,
     )
     fig.tight_layout()
     save_figure(fig, path)
@@ -198,7 +199,7 @@ def value_for_money_figure(data: ReportData, path: Path, lang: str = "en") -> Pa
         t("t_vfm", lang, scen=top)
         + hedge
         + f"\n({t('f_vfm', lang, base=data.baseline)}; "
-        + f"{t('ci_short', lang)}: {ci_covers(data.manifest, lang)})",
+        + f"{t('ci_short', lang)}: {ci_covers(data.manifest, lang, short=True)})",
         fontsize=11,
     )
     fig.tight_layout()
@@ -314,7 +315,7 @@ def reach_figure(data: ReportData, path: Path, lang: str = "en") -> Path | None:
     fig.legend(handles, labels, fontsize=8, ncol=min(len(labels), 5), loc="lower center")
     fig.suptitle(
         t("t_reach", lang, scen=best, value=fmt_number(best_val, 1, lang))
-        + f"\n({t('ci_short', lang)}: {ci_covers(data.manifest, lang)})",
+        + f"\n({t('ci_short', lang)}: {ci_covers(data.manifest, lang, short=True)})",
         fontsize=11,
     )
     fig.tight_layout(rect=(0, 0.06, 1, 1))

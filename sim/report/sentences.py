@@ -9,19 +9,21 @@ from sim.report.numbers import finite, fmt_number
 from sim.report.text import check_lang, t
 
 
-def ci_covers(manifest: Mapping[str, Any], lang: str = "en") -> str:
+def ci_covers(manifest: Mapping[str, Any], lang: str = "en", short: bool = False) -> str:
     """What the report's confidence intervals cover, from the manifest.
 
     Args:
         manifest: The batch's manifest. A true ``parameter_uncertainty`` key means uncertain
             parameters were drawn per replicate.
         lang: ``"en"`` or ``"id"``.
+        short: The short wording a figure's title holds (the report's text says it in full).
 
     Returns:
         "simulation noise only, with every parameter fixed ...", or the parameter-uncertainty
         wording.
     """
-    return t("noise_params" if manifest.get("parameter_uncertainty") else "noise", lang)
+    key = "noise_params" if manifest.get("parameter_uncertainty") else "noise"
+    return t(f"{key}_short" if short else key, lang)
 
 
 def horizon(months: int, lang: str = "en") -> str:
