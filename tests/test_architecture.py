@@ -24,6 +24,8 @@ LAYERS: dict[str, int] = {
     "sim.rng": 2,
     "sim.scenario": 3,
     "sim.data": 3,
+    "sim.regions.catalogue": 3,  # names and codes of regions: what a scenario's region means
+    "sim.regions.table": 3,
     "sim.world": 4,
     "sim.dynamics": 5,
     "sim.world.synthesis": 6,
@@ -35,6 +37,7 @@ LAYERS: dict[str, int] = {
     "sim.invariants": 8,
     "sim.model": 9,
     "sim.analysis": 10,
+    "sim.regions": 10,  # fitting regions, their growth, the nation by province
     "sim.calibrate": 11,
     "sim.sensitivity": 11,
     "sim.stats": 12,

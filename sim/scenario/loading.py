@@ -6,9 +6,11 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from sim.scenario.base import ScenarioError
 from sim.scenario.files import (
     deep_merge,
     overrides_to_tree,
+    read_toml,
     read_with_parents,
     resolve_scenario_path,
 )
@@ -38,11 +40,54 @@ def load_scenario(
     data.setdefault("name", path.stem)
     source = str(path)
     check_finite(data, source)
-    if overrides:
-        tree = overrides_to_tree(overrides)
+    tree = overrides_to_tree(overrides) if overrides else {}
+    if tree:
         check_finite(tree, "overrides")
+    if "region" in tree or "region" in data:
+        where = "overrides" if "region" in tree else source
+        region, preset = region_preset(tree.get("region", data.get("region")), where)
+        if preset:
+            # the file alone first, so that its own errors name the file, not the region
+            validate_scenario({**data, "region": region}, source)
+            data = deep_merge(data, preset)
+            source = f"{source} in region {region}"
+        data["region"] = region
+        tree.pop("region", None)
+    if tree:
         # the file alone first, so that its own errors name the file without "with overrides"
         validate_scenario(data, source)
         data = deep_merge(data, tree)
-        source = f"{path} with overrides"
+        source = f"{source} with overrides"
     return validate_scenario(data, source)
+
+
+def region_preset(text: Any, where: str) -> tuple[str, dict[str, Any]]:
+    """The canonical name of a region and its preset's content (empty for INDONESIA).
+
+    Args:
+        text: The region as written (a name or code).
+        where: The file or ``overrides``, for messages.
+
+    Returns:
+        ``(canonical name, preset tables)``.
+
+    Raises:
+        ScenarioError: For an unknown region (naming the closest) or a region whose preset
+            has not been fitted.
+    """
+    from sim.regions.catalogue import UnknownRegionError, resolve_region
+
+    if not isinstance(text, str):
+        raise ScenarioError(f"{where}: field 'region': must be a name or code, got {text!r}")
+    try:
+        region = resolve_region(text)
+    except UnknownRegionError as exc:
+        raise ScenarioError(f"{where}: field 'region': {exc}") from None
+    if region.preset is None:
+        return region.name, {}
+    if not region.preset.is_file():
+        raise ScenarioError(
+            f"{where}: field 'region': no preset for {region.name} at {region.preset} "
+            f'(fit it: python -m sim.calibrate --region "{region.name}")'
+        )
+    return region.name, read_toml(region.preset)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.actors import Business, Donors, Institution
 from sim.scenario.base import Section, param
@@ -30,6 +30,13 @@ class Scenario(Section):
     name: str = Field("unnamed", max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: str = ""
     months: int = param(120, "months", "assumption: a ten-year horizon", ge=1, le=6000)
+    region: str = param(
+        "INDONESIA",
+        "a province or kabupaten/kota (BPS name or code), INDONESIA or INDONESIA (by province)",
+        "BPS 2024 tables (sim/data/); load_scenario merges the region's preset "
+        "(scenarios/regions/, fitted by python -m sim.calibrate --region) over the scenario, "
+        "before the overrides; the resolved scenario carries the canonical name",
+    )
     population: Population = Population()
     calibration: Calibration = Calibration()
     poverty_line: PovertyLine = PovertyLine()
@@ -55,6 +62,16 @@ class Scenario(Section):
     donors: Donors = Donors()
     business: Business = Business()
     cooperation: Cooperation = Cooperation()
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        from sim.regions.catalogue import UnknownRegionError, resolve_region
+
+        try:
+            return resolve_region(value).name
+        except UnknownRegionError as exc:
+            raise ValueError(str(exc)) from None
 
     @model_validator(mode="after")
     def _roster_consistent(self) -> Scenario:
