@@ -13,6 +13,8 @@ first used.
 * ``run_trial(program, design=...)``: an in-silico randomised trial (``sim.analysis.trial``).
 * ``attribute(scenario, reference, ...)``: what in a scenario pays, as exact Shapley shares
   over the mechanisms of cooperation (``sim.analysis.attribution``).
+* ``regions()``: every province and kabupaten/kota with its BPS figures and fit residuals
+  (``sim.regions``; ``load_scenario(name, overrides={"region": "NTT"})`` runs in one).
 * ``sim.measures``: FGT, Watts, Gini, Alkire-Foster, value for money (``sim.metrics``, its
   0.1 name, still works: scripts written against the foundation keep running).
 * ``prepare()``: load the compiled kernels and set the process up for large runs
@@ -41,6 +43,7 @@ metrics = measures
 _PUBLIC = {
     "attribute": "sim.analysis.attribution",
     "load_results": "sim.batch",
+    "regions": "sim",
     "run_batch": "sim.batch",
     "run_trial": "sim.analysis.trial",
 }
@@ -54,6 +57,7 @@ __all__ = [
     "load_results",
     "load_scenario",
     "prepare",
+    "regions",
     "run_batch",
     "run_trial",
     "value_for_money",
@@ -65,7 +69,10 @@ def __getattr__(name: str) -> Any:
     module = _PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module 'sim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    if module == "sim":  # a subpackage (sim.regions: callable, the table of regions)
+        value = importlib.import_module(f"sim.{name}")
+    else:
+        value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
