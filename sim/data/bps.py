@@ -14,6 +14,27 @@ poor persons and Gini by province, round and area, 2024), ``bps_districts_2024.c
 (``districts_2024.csv``: P0, P1, P2 and poverty line of every kabupaten/kota, March 2024, total
 area only) and ``bps_provinces_p0_series.csv`` (``provinces_p0_series_2015_2024.csv``: P0 by
 province, round and area, 2015-2024). Empty cells are values BPS did not publish, never zeros.
+
+``bps_district_population.csv`` is the population (persons) of every kabupaten/kota in 2024,
+BPS's table "Jumlah Penduduk menurut Kabupaten/Kota dan Kelompok Umur", 2024 (column Total;
+BPS's district population series built on the 2020 census), copied as published from github
+222313184-debug/projek-uas-visdat (commit 57d3f4ed3c8546a4df563aadedc1abe6aae64b87, path
+``data/raw/penduduk_kabkota_2024.csv``: the ``penduduk`` column its
+``scripts/03_prepare_penduduk.py`` read from the BPS export
+``data/raw/Jumlah_Penduduk_menurut_Kabupaten_Kota_dan_Kelompok_Umur_2024.xlsx``; that table
+lists the 26 units that moved to the new Papua provinces in 2022 under both the old and the
+new province with identical values, and the script kept one of each). Rows are those of
+``bps_districts_2024.csv`` in the same order, with its province and district names; four
+units are spelled differently in the population table and ``source_name`` keeps that
+spelling (Karangasem, Mempawah = BPS's P0 table's Pontianak, Mahakam Ulu, Pangkajene dan
+Kepulauan). Checks: a second export of the same BPS table, made separately (github
+MercyCantik/UAS-VISDAT-222313205, commit ca413434cbd4e2bd76690714836ebc73a12f625c,
+``data/processed/profil_kabkota.csv``, column ``penduduk``) has the same 514 values, and its
+P0 column equals ``bps_districts_2024.csv``'s for every unit (so the names pair the right
+units); the 514 values sum to 281,603,799, BPS's 2024 national population of 281,603.8
+thousand. The population is not the one behind BPS's poverty counts: ``poor_thousands / p0``
+of the March 2024 provinces differs from these provincial sums by -15% (Kep. Riau) to +42%
+(Papua Tengah), 279.4 against 281.6 million nationally.
 """
 
 from __future__ import annotations
@@ -27,6 +48,7 @@ PATH = Path(__file__).with_name("bps_national_series.csv")
 PROVINCES_PATH = Path(__file__).with_name("bps_provinces_2024.csv")
 DISTRICTS_PATH = Path(__file__).with_name("bps_districts_2024.csv")
 PROVINCE_SERIES_PATH = Path(__file__).with_name("bps_provinces_p0_series.csv")
+DISTRICT_POPULATION_PATH = Path(__file__).with_name("bps_district_population.csv")
 AREAS = ("total", "urban", "rural")
 ROUNDS = ("march", "september")
 
@@ -111,6 +133,19 @@ def districts() -> pd.DataFrame:
         per month).
     """
     return _regional(DISTRICTS_PATH).copy()
+
+
+def district_population() -> pd.DataFrame:
+    """The 2024 population of every kabupaten/kota, in the rows and names of :func:`districts`.
+
+    Returns:
+        Columns ``province``, ``district`` (as in :func:`districts`, same order),
+        ``population`` (persons, 2024, as BPS published it) and ``source_name`` (the unit's
+        name in BPS's population table where it is spelled differently, else empty).
+    """
+    df = pd.read_csv(DISTRICT_POPULATION_PATH, dtype={"source_name": "string"})
+    df["source_name"] = df["source_name"].fillna("")
+    return df
 
 
 def province_p0_series(province: str, area: str = "total") -> pd.DataFrame:
