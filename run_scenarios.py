@@ -91,6 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=V1,V2",
         help="run every value of a field (grid over all --sweep flags); repeatable",
     )
+    p.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run every scenario in this region: a province or kabupaten/kota as BPS names it "
+        '("NUSA TENGGARA TIMUR", "Kota Kupang"), a short name (NTT) or BPS code, or INDONESIA '
+        "(the default); repeatable: a batch over several regions (a sweep over the field region)",
+    )
     p.add_argument("--workers", type=_positive, help="local processes (default: all cores)")
     p.add_argument(
         "--scheduler", metavar="ADDR", help="run on an existing Dask cluster (tcp://host:8786)"
@@ -163,11 +172,14 @@ def _print_table(folder: Path, keys: list[str]) -> None:
         return f"{100 * mean:.3f} [{100 * low:.3f}, {100 * high:.3f}]"
 
     rows = []
+    regions: list[str] = []
     for _, g in final.groupby(keys, sort=False, dropna=False):
         first = g.iloc[0]
         label = str(first["scenario"])
-        if len(keys) > 1:
-            label += " (" + ", ".join(f"{k}={first[k]}" for k in keys[1:]) + ")"
+        swept = [k for k in keys[1:] if k != "region"]
+        if swept:
+            label += " (" + ", ".join(f"{k}={first[k]}" for k in swept) + ")"
+        regions.append(str(first["region"]) if "region" in g else "")
         cells = {}
         for metric in ("p0", "p1"):
             r = g[g["metric"] == metric]
@@ -184,10 +196,13 @@ def _print_table(folder: Path, keys: list[str]) -> None:
             )
         rows.append((label, int(first["n"]), cells))
     width = max(len(r[0]) for r in rows)
+    rw = max(len("region"), *(len(r) for r in regions))
     print("\nfinal month, x 100 (mean [95% CI]); p0 = headcount, p1 = poverty gap")
-    print(f"  {'scenario':<{width}}  {'n':>3}  {'p0':<24} {'p1':<24} p0 difference")
-    for label, n, c in rows:
-        print(f"  {label:<{width}}  {n:>3}  {c['p0']:<24} {c['p1']:<24} {c['dp0']}")
+    print(
+        f"  {'region':<{rw}}  {'scenario':<{width}}  {'n':>3}  {'p0':<24} {'p1':<24} p0 difference"
+    )
+    for region, (label, n, c) in zip(regions, rows, strict=True):
+        print(f"  {region:<{rw}}  {label:<{width}}  {n:>3}  {c['p0']:<24} {c['p1']:<24} {c['dp0']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
             discount_rate=args.discount_rate,
             attribute=_attribute(args),
             attribute_reps=args.attribute_reps,
+            regions=args.region,
         )
         if args.show:
             print(batch.show(plan))
@@ -257,7 +273,7 @@ def _attribute(args: argparse.Namespace) -> str | None:
     """The scenario to attribute: as given, or full_synergy for the main job."""
     if args.attribute is not None:
         return None if args.attribute.lower() == "none" else args.attribute
-    main_job = not args.scenarios and not args.quick and not args.sweep
+    main_job = not args.scenarios and not args.quick and not args.sweep and not args.region
     return "full_synergy" if main_job else None
 
 

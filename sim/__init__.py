@@ -10,6 +10,8 @@ first used.
   (``sim.model``); ``.run()``, ``.timeseries()``.
 * ``value_for_money(model, baseline)``: paired comparison with the same-seed baseline.
 * ``run_batch(...)`` / ``load_results(folder)``: scenario batches on disk (``run_scenarios.py``).
+* ``run_national(scenario, seed, ...)``: the nation as its 38 provinces, national figures exact
+  (``sim.regions.national``; ``region = "INDONESIA (by province)"``).
 * ``run_trial(program, design=...)``: an in-silico randomised trial (``sim.analysis.trial``).
 * ``attribute(scenario, reference, ...)``: what in a scenario pays, as exact Shapley shares
   over the mechanisms of cooperation (``sim.analysis.attribution``).
@@ -45,6 +47,7 @@ _PUBLIC = {
     "load_results": "sim.batch",
     "regions": "sim",
     "run_batch": "sim.batch",
+    "run_national": "sim.regions.national",
     "run_trial": "sim.analysis.trial",
 }
 
@@ -59,6 +62,7 @@ __all__ = [
     "prepare",
     "regions",
     "run_batch",
+    "run_national",
     "run_trial",
     "value_for_money",
 ]

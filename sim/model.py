@@ -39,6 +39,7 @@ from sim.measures.record import (
     household_figures,
     mpi_deprivations,
 )
+from sim.regions.catalogue import NATION_BY_PROVINCE
 from sim.rng.streams import Streams
 from sim.scenario import Scenario
 from sim.world.burn_in import burn_in
@@ -80,6 +81,13 @@ class PovertyModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, rng: int | None = None, check: bool = False) -> None:
+        if scenario.region == NATION_BY_PROVINCE:
+            raise ValueError(
+                f"region {NATION_BY_PROVINCE!r} is the nation as its 38 provinces, not one "
+                "population: run it with sim.run_national(scenario, seed) "
+                '(sim.regions.national) or run_scenarios.py --set region="INDONESIA (by '
+                'province)"'
+            )
         if rng is None:
             rng = int(np.random.SeedSequence().generate_state(1)[0])
         if not isinstance(rng, (int, np.integer)) or int(rng) < 0:

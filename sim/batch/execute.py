@@ -14,6 +14,7 @@ figures). Neither of those imports this package.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -30,6 +31,7 @@ from sim import report
 from sim.batch.errors import BatchError, BatchInputError
 from sim.batch.executors import Result, default_workers, in_processes, in_this_process, on_dask
 from sim.batch.identity import sinergi_version
+from sim.batch.national import NATIONAL_PARTS, check_national, national_results, national_run_ids
 from sim.batch.plan import Plan, plan_batch
 from sim.batch.provenance import build_manifest, history_entry, now, write_manifest
 from sim.batch.store import (
@@ -102,6 +104,7 @@ def execute_batch(
     folder = Path(out) if out is not None else plan.default_out()
     version = sinergi_version()
     old = check_folder(folder, plan, version)
+    check_national(plan)
     try:
         (folder / "runs").mkdir(parents=True, exist_ok=True)
         (folder / "scenarios").mkdir(exist_ok=True)
@@ -117,7 +120,8 @@ def execute_batch(
         runs = _stored_runs(folder, plan)
         reused = len(runs.status)
         missing = [rid for rid in plan.unique_run_ids if rid not in runs.status]
-        n_proc = min(workers_n, len(missing))
+        national = national_run_ids(plan, missing)  # the nation by province: 38 models each
+        n_proc = min(workers_n, len(missing) + (NATIONAL_PARTS - 1) * len(national))
         kind = "dask" if scheduler else ("processes" if n_proc > 1 else "in-process")
         manifest["executor"] = {"kind": kind, "workers": max(n_proc, 1), "scheduler": scheduler}
         manifest["runs"].update(reused=reused, computed=0)
@@ -125,7 +129,7 @@ def execute_batch(
         runs.write_index(folder, plan)
         _announce(say, plan, reused, len(missing), kind, n_proc, scheduler)
 
-        tasks = _tasks(plan, missing, version, check)
+        tasks = _tasks(plan, [rid for rid in missing if rid not in national], version, check)
         if kind == "dask":
             results = on_dask(tasks, str(scheduler))
         elif kind == "processes":
@@ -134,6 +138,16 @@ def execute_batch(
             if missing:
                 prepare()  # this process runs the models: load the kernels before the first
             results = in_this_process(tasks)
+        if national:  # first, each over the whole executor
+            results = itertools.chain(
+                national_results(
+                    _tasks(plan, [rid for rid in missing if rid in national], version, check),
+                    folder,
+                    workers=n_proc if kind == "processes" else 1,
+                    scheduler=scheduler,
+                ),
+                results,
+            )
         _store(folder, plan, manifest, runs, missing, results, progress)
         _attribution(folder, plan, workers_n, say)
         _finish(folder, plan, manifest, say, lang)

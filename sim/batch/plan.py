@@ -50,6 +50,9 @@ BASELINE = "no_programs"
 QUICK_HOUSEHOLDS, QUICK_MONTHS, QUICK_REPS = 2_000, 24, 3
 """Sizes of ``--quick`` (explicit flags win over them)."""
 
+REGION = "region"
+"""The scenario field of the region (``--region`` sweeps it; every summary row carries it)."""
+
 _RESERVED = {"run_id", "scenario", "content_hash", "replicate", "seed", "status", "seconds"}
 
 
@@ -77,6 +80,11 @@ class Point:
         if not self.sweep:
             return self.scenario
         return f"{self.scenario} ({', '.join(f'{k}={v}' for k, v in self.sweep)})"
+
+    @property
+    def region(self) -> str:
+        """The canonical name of the point's region (``INDONESIA`` unless set)."""
+        return self.config.region
 
     @cached_property
     def payload(self) -> dict[str, Any]:
@@ -212,6 +220,7 @@ def plan_batch(
     discount_rate: float | None = None,
     attribute: str | None = None,
     attribute_reps: int | None = None,
+    regions: Sequence[str] | None = None,
 ) -> Plan:
     """Resolve a batch: scenarios, overrides, sweep points, replicate seeds and run ids.
 
@@ -219,7 +228,10 @@ def plan_batch(
     ``uncertain``, every uncertain parameter (``sim.scenario.uncertain_parameters``) not fixed
     by ``--set``, a size flag or ``--sweep`` is drawn per replicate
     (:func:`sim.batch.identity.draw_parameters`), the same draws at every point; each run's id
-    then hashes the content of its drawn scenario.
+    then hashes the content of its drawn scenario. ``regions`` (``--region``, repeatable) is a
+    sweep over the field ``region``, the first swept field; region names, in ``regions``, a
+    ``region`` sweep or ``--set region=...``, are replaced by their canonical names
+    (:func:`sim.regions.catalogue.resolve_region`).
 
     Returns:
         The :class:`Plan`.
@@ -238,8 +250,13 @@ def plan_batch(
     root_seed = _root_seed(seed)
     rate = _discount_rate(discount_rate)
     set_values = dict(set or {})
+    if REGION in set_values:
+        set_values[REGION] = _canonical_regions([set_values[REGION]], "--set region")[0]
+    sweep = _with_regions(sweep, regions, set_values)
     overrides, flags, explicit = _overrides(quick, households, months, set_values)
     sweep_items = _sweep_items(sweep, explicit, set_values, flags)
+    if regions:
+        flags[REGION] = "--region"
     sweep_keys = [k for k, _ in sweep_items]
 
     version = sinergi_version()
@@ -287,6 +304,52 @@ def plan_batch(
     return Plan(
         points, runs, reps_n, root_seed, ref, note, sweep_keys, overrides, arguments, drawn, rate
     )
+
+
+def _canonical_regions(values: Sequence[Any], flag: str) -> list[str]:
+    """The canonical names of regions as given (a repeated region once).
+
+    Raises:
+        BatchInputError: For an unknown region, naming the closest ones.
+    """
+    from sim.regions.catalogue import UnknownRegionError, resolve_region
+
+    names = []
+    for value in values:
+        try:
+            names.append(resolve_region(str(value)).name)
+        except UnknownRegionError as exc:
+            raise BatchInputError(f"{flag}: {exc}") from None
+    return list(dict.fromkeys(names))
+
+
+def _with_regions(
+    sweep: Mapping[str, Sequence[Any]] | None,
+    regions: Sequence[str] | None,
+    set_values: Mapping[str, Any],
+) -> dict[str, Sequence[Any]]:
+    """The sweep with ``--region`` as a sweep over ``region`` (first), names canonical.
+
+    Raises:
+        BatchInputError: For an unknown region, or ``--region`` together with
+            ``--sweep region=...`` or ``--set region=...``.
+    """
+    out = dict(sweep or {})
+    if REGION in out:
+        values = out[REGION]
+        values = [values] if isinstance(values, (str, bytes)) else list(values)
+        out[REGION] = _canonical_regions(values, "--sweep region")
+    if regions is None or len(regions) == 0:
+        return out
+    if isinstance(regions, (str, bytes)):
+        regions = [regions]
+    for other, flag in ((out, "--sweep region=..."), (set_values, "--set region=...")):
+        if REGION in other:
+            raise BatchInputError(
+                f"--region cannot be combined with {flag}: give every region with --region "
+                "(repeatable)"
+            )
+    return {REGION: _canonical_regions(regions, "--region"), **out}
 
 
 def _discount_rate(rate: Any) -> float:
@@ -487,9 +550,10 @@ def show(plan: Plan) -> str:
 
     chunks = []
     for p in plan.points:
+        region = "" if REGION in dict(p.sweep) else f"region {p.region}, "
         head = (
-            f"# scenario {p.label}: content hash {p.content_hash}, {plan.reps} replicates, "
-            f"from {p.source}"
+            f"# scenario {p.label}: {region}content hash {p.content_hash}, {plan.reps} "
+            f"replicates, from {p.source}"
         )
         try:
             body = tomli_w.dumps(p.payload)

@@ -213,6 +213,7 @@ def index_frame(
             "run_id": spec.run_id,
             "scenario": p.scenario,
             "content_hash": p.content_hash,
+            "region": p.region,  # swept or not: every run carries its region
         }
         row.update({k: v for k, v in p.sweep})
         row.update({f"draw.{k}": v for k, v in spec.draws})

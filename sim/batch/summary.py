@@ -3,7 +3,8 @@
 The summary reads every run file from disk in turn (memory stays flat however many runs), takes
 each run's final month and its mean over months 1.., and hands them to ``sim.stats``. Value for
 money is computed against the ``no_programs`` run of the same replicate and sweep point, with
-the batch's discount rate (``Plan.discount_rate``).
+the batch's discount rate (``Plan.discount_rate``). Every row carries its point's region: the
+column ``region``, after ``scenario`` (or where the sweep puts it when ``region`` is swept).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim import stats
-from sim.batch.plan import BASELINE, Plan
+from sim.batch.plan import BASELINE, REGION, Plan
 from sim.measures.value_for_money import value_for_money_frames
 
 
@@ -78,6 +79,10 @@ def _summary(
         summary = pd.concat([summary, vfm_summary], ignore_index=True)
     summary["n"] = summary["n"].astype("int64")
     summary["diff_n"] = summary["diff_n"].astype("int64")
+    if REGION not in keys:  # every batch's rows carry the region, swept or not
+        region_of = {(p.scenario, *(v for _, v in p.sweep)): p.region for p in plan.points}
+        ident = zip(*(summary[k] for k in keys), strict=True)
+        summary.insert(1, REGION, [region_of.get(tuple(i), "") for i in ident])
     return summary
 
 

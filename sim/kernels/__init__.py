@@ -37,6 +37,7 @@ MODULES: tuple[str, ...] = (
     "sim.institutions.delivery",
     "sim.institutions.funding",
     "sim.measures.reach",
+    "sim.measures.binned",
 )
 
 __all__ = [

@@ -3,7 +3,8 @@
 Everything is generated from a results folder (``manifest.json``, ``summary.csv``,
 ``runs.parquet``, ``runs/*.parquet`` and ``scenarios/*.json``): brief-ready sentences from the
 paired statistics, a headline ranking by value for money, the baseline beside BPS's recorded
-poverty, tables, eight figures, the assumptions that matter most (read from the Morris
+poverty, the regions (a table; over several regions, a figure ranking them by what a
+rupiah buys), tables, figures, the assumptions that matter most (read from the Morris
 sensitivity results it finds) and a "how to cite" block. English by default; ``lang="id"``
 writes Bahasa Indonesia (scenario ids are kept as they are). The words are data:
 ``words/en.toml`` and ``words/id.toml``.
@@ -11,8 +12,9 @@ writes Bahasa Indonesia (scenario ids are kept as they are). The words are data:
 One concept per module: ``text`` (the words), ``numbers`` (numbers as written),
 ``sentences``, ``folder`` (the folder reader), ``contents`` (what the tables and figures
 share), ``figure_style`` and ``figures``, ``baseline_path`` (the baseline beside BPS's
-record), ``assumptions`` (the Morris ranking), ``document`` (Markdown and HTML),
-``sections``, ``build`` (``write_report``) and ``cli``.
+record), ``regions`` (the regions beside BPS's figures), ``assumptions`` (the Morris
+ranking), ``document`` (Markdown and HTML), ``sections``, ``build`` (``write_report``) and
+``cli``.
 
 Regenerate the report of an existing folder with ``python -m sim.report FOLDER [--lang id]``.
 """

@@ -12,6 +12,8 @@ import pandas as pd
 from sim.report.document import Document
 from sim.report.figures import write_figures
 from sim.report.folder import ReportData, read_folder
+from sim.report.regions import add_region_table, region_intro
+from sim.report.regions import title as region_title
 from sim.report.sections import (
     add_assumptions,
     add_attribution,
@@ -27,7 +29,7 @@ from sim.report.sections import (
     add_value_for_money_table,
 )
 from sim.report.sentences import ci_covers
-from sim.report.text import check_lang, t
+from sim.report.text import check_lang
 
 
 def build_report(
@@ -47,11 +49,15 @@ def build_report(
     drawn = write_figures(data, lang, headcount)
     covers = ci_covers(data.manifest, lang)
     doc = Document()
-    title = t("title", lang, name=data.folder.name)
+    title = region_title(data, lang)
     doc.h(1, title)
+    intro = region_intro(data, lang)
+    if intro:
+        doc.p(intro)
     add_findings(doc, data, lang, covers)
     add_headline(doc, data, lang)
     add_batch(doc, data, lang)
+    add_region_table(doc, data, lang, covers)
     add_baseline_path(doc, data, lang)
     add_final_table(doc, data, lang, covers)
     add_difference_table(doc, data, lang, covers)

@@ -1,4 +1,4 @@
-"""The report's eight figures, each drawn from a results folder's data into ``figures/``.
+"""The report's figures, each drawn from a results folder's data into ``figures/``.
 
 Titles state a finding only as firmly as the paired comparison allows: a title that names a
 best scenario says so when its 95% CI does not separate it from the reference or the runner-up.
@@ -36,6 +36,7 @@ from sim.report.figure_style import (
 )
 from sim.report.folder import ReportData
 from sim.report.numbers import finite, fmt_number, fmt_percent, fmt_rupiah
+from sim.report.regions import region_figure
 from sim.report.sentences import ci_covers
 from sim.report.text import t
 
@@ -414,6 +415,7 @@ FIGURES: tuple[tuple[str, Callable[..., Path | None]], ...] = (
     ("headcount", headcount_figure),
     ("differences", differences_figure),
     ("value_for_money", value_for_money_figure),
+    ("regions", region_figure),
     ("money", money_figure),
     ("reach", reach_figure),
     ("coalition", coalition_figure),

@@ -75,7 +75,7 @@ def region_preset(text: Any, where: str) -> tuple[str, dict[str, Any]]:
         ScenarioError: For an unknown region (naming the closest) or a region whose preset
             has not been fitted.
     """
-    from sim.regions.catalogue import UnknownRegionError, resolve_region
+    from sim.regions.catalogue import NATION_BY_PROVINCE, UnknownRegionError, resolve_region
 
     if not isinstance(text, str):
         raise ScenarioError(f"{where}: field 'region': must be a name or code, got {text!r}")
@@ -83,6 +83,8 @@ def region_preset(text: Any, where: str) -> tuple[str, dict[str, Any]]:
         region = resolve_region(text)
     except UnknownRegionError as exc:
         raise ScenarioError(f"{where}: field 'region': {exc}") from None
+    if region.name == NATION_BY_PROVINCE:
+        return region.name, _provinces_together()
     if region.preset is None:
         return region.name, {}
     if not region.preset.is_file():
@@ -91,3 +93,26 @@ def region_preset(text: Any, where: str) -> tuple[str, dict[str, Any]]:
             f'(fit it: python -m sim.calibrate --region "{region.name}")'
         )
     return region.name, read_toml(region.preset)
+
+
+def _provinces_together() -> dict[str, Any]:
+    """The table of the nation by province: its real households, the provinces' together.
+
+    So that an amount written in rupiah for the whole region (``sim.scenario.money``) is rupiah
+    for the nation, which the provinces share in proportion to their households
+    (``sim.regions.national``). Empty until every province has a preset with its households
+    (a national run then names the missing one).
+    """
+    from sim.regions.catalogue import catalogue
+
+    total = 0
+    for region in catalogue():
+        if region.level != "province":
+            continue
+        if region.preset is None or not region.preset.is_file():
+            return {}
+        value = (read_toml(region.preset).get("population") or {}).get("households_represented")
+        if not isinstance(value, int) or value < 1:
+            return {}
+        total += value
+    return {"population": {"households_represented": total}}
