@@ -235,6 +235,7 @@ def _tasks(
                 "format": RESULTS_FORMAT,
                 "run_id": rid,
                 "scenario": p.scenario,
+                "region": p.region,
                 "sweep": dict(p.sweep),
                 "content_hash": content_hash,
                 "replicate": spec.replicate,
@@ -405,6 +406,7 @@ def run_batch(
     discount_rate: float | None = None,
     attribute: str | None = None,
     attribute_reps: int | None = None,
+    regions: Sequence[str] | None = None,
 ) -> Path:
     """Run scenarios x sweep points x replicates and write the results folder.
 
@@ -438,6 +440,9 @@ def run_batch(
             its mechanisms of cooperation (``attribution.csv``; the report's "What in <scenario>
             pays"); None: no attribution.
         attribute_reps: Paired replicates of the attribution (default 4).
+        regions: Regions to run every scenario in (``--region``): a sweep over the field
+            ``region``, names or BPS codes (``"NUSA TENGGARA TIMUR"``, ``"ntt"``, ``"5300"``,
+            ``"Kota Kupang"``), stored under their canonical names.
 
     Returns:
         The results folder (read it with :func:`sim.batch.results.load_results`).
@@ -463,6 +468,7 @@ def run_batch(
         discount_rate=discount_rate,
         attribute=attribute,
         attribute_reps=attribute_reps,
+        regions=regions,
     )
     call = {
         "scenarios": [str(s) for s in scenarios] if scenarios else None,
@@ -481,6 +487,7 @@ def run_batch(
         "lang": lang if lang != "en" else None,
         "uncertain": uncertain or None,
         "discount_rate": discount_rate,
+        "regions": list(regions) if regions else None,
     }
     command = ["sim.run_batch", *(f"{k}={v!r}" for k, v in call.items() if v is not None)]
     return execute_batch(
