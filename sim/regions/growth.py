@@ -1,0 +1,693 @@
+"""Regional growth: each province's growth of earnings from its own P0 path, shrunk to the nation's.
+
+``python -m sim.regions.growth`` writes ``scenarios/regions/growth.csv`` (one row per province;
+its column ``growth`` is what ``python -m sim.calibrate --growth-only`` writes into the
+province presets) and ``scenarios/regions/growth_evaluations.csv`` (every simulated point of
+the map from growth to the headcount's trend, for the checks). Three steps (docs/ODD.md,
+"Regional growth"):
+
+1. **The observed trend.** BPS's same-season changes of the province's P0 (total, percent
+   points a year) over the national hindcast's windows (:data:`WINDOWS`, 2015-2019 and
+   2022-2024: the provincial series ends in 2024), March to March and September to September,
+   no September 2023 round (the September 2022-2024 change counts per year). No change is taken
+   across a boundary break (:func:`boundary_break`: PAPUA and PAPUA BARAT are published on
+   their boundaries before the 2022 split until March 2023 and on the new ones from 2024),
+   so the four provinces created in 2022 have no same-season change yet. The trend is the
+   mean of the changes (identity weights, as the hindcast) and its standard error their
+   scatter: ``sd / sqrt(n)`` (a change's noise taken as independent from the next's).
+2. **The raw growth.** The model maps growth to the trend: the province preset's
+   ``no_programs`` runs each window from a start like its first March (the potential moved to
+   the province's urban and rural P0 of that round, as :func:`sim.analysis.hindcast.start_like`
+   does for the nation) and records the same changes. With common random numbers the mean
+   simulated trend ``T(g)`` is smooth in ``g``; it is evaluated at the national growth
+   ``+- STEP`` and inverted at the observed trend by secant steps, each new point simulated,
+   until the root lies between two simulated points at most ``2 STEP`` apart (or one within
+   ``STEP / 2``). The standard error is the delta method's:
+   ``se_raw = sqrt(se_T**2 + v_sim) / |T'(g_raw)|``, ``v_sim`` the variance of the mean
+   simulated trend over seeds (pooled over the province's points).
+3. **Shrinkage** (empirical Bayes; Efron & Morris 1975). The province's growth is
+   ``w g_raw + (1 - w) g_nat`` with ``w = tau**2 / (tau**2 + se_raw**2)``, ``g_nat`` the
+   national hindcast's growth (the prior mean) and ``tau**2`` the between-province variance of
+   growth by DerSimonian & Laird's (1986) method of moments. The posterior standard error is
+   ``sqrt(w se_raw**2 + (1 - w)**2 se_nat**2)``. A province without a change keeps the
+   national growth, with standard error ``sqrt(tau**2 + se_nat**2)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.analysis.calibration import PRESET_PATH
+from sim.data.bps import national_series, province_p0_series, provinces
+from sim.model import PovertyModel
+from sim.regions.catalogue import NATION, REGIONS_DIR, resolve_region
+from sim.scenario import Scenario, ScenarioError, load_scenario
+
+WINDOWS = ((2015, 2019), (2022, 2024))
+"""Windows of same-season changes (first and last year), the hindcast's without 2025."""
+ROUND_OFFSET = {"march": 0, "september": 6}
+"""Months from a window's first March to each season's round in the same year."""
+PARENTS = {
+    "PAPUA SELATAN": "PAPUA",
+    "PAPUA TENGAH": "PAPUA",
+    "PAPUA PEGUNUNGAN": "PAPUA",
+    "PAPUA BARAT DAYA": "PAPUA BARAT",
+}
+"""Provinces created in 2022 (Laws 14-16/2022 from Papua, 29/2022 from Papua Barat)."""
+STEP = 0.01
+"""Distance of the first two simulated growths from the national one (and the grid's scale)."""
+BOUNDS = (-0.05, 0.15)
+"""Growths searched (the hindcast's interval)."""
+OUT = REGIONS_DIR / "growth.csv"
+EVALUATIONS = REGIONS_DIR / "growth_evaluations.csv"
+
+
+def _window_label(first: int, last: int) -> str:
+    return f"{first}_{last}"
+
+
+def p0_series(region: str, area: str = "total") -> pd.DataFrame:
+    """BPS's P0 rounds of a province (or ``INDONESIA``: the national tables) for one area.
+
+    Returns:
+        Columns ``year``, ``round`` and ``p0`` (percent), rounds with values, in time order.
+    """
+    if region == NATION:
+        df = national_series(area)
+    else:
+        df = province_p0_series(region, area)
+    return df[["year", "round", "p0"]].reset_index(drop=True)
+
+
+def boundary_break(province: str) -> int | None:
+    """First year a province's series is on its present boundaries, if it changed in between.
+
+    A parent of the provinces created in 2022 (PAPUA, PAPUA BARAT) is published on its old
+    boundaries until the last round before its new provinces' first one: the break year is the
+    first year with a figure for any of its new provinces (2024). Changes from a round before
+    it to one from it on are not taken.
+    """
+    children = [c for c, parent in PARENTS.items() if parent == province]
+    if not children:
+        return None
+    return int(min(p0_series(c).year.min() for c in children))
+
+
+def observed_changes(region: str) -> pd.DataFrame:
+    """BPS's same-season P0 changes of a region in :data:`WINDOWS`, per year.
+
+    Returns:
+        One row per pair of consecutive rounds of one season within a window and on the same
+        boundaries: ``window`` (its first year), ``round``, ``year_from``, ``year_to``,
+        ``month_from`` and ``month_to`` (months after the window's first March), ``change``
+        (percent points a year). Empty for a province created in 2022.
+    """
+    series = p0_series(region)
+    brk = boundary_break(region) if region != NATION else None
+    rows = []
+    for first, last in WINDOWS:
+        for rnd, offset in ROUND_OFFSET.items():
+            s = series[(series["round"] == rnd) & series.year.between(first, last)]
+            years, p0 = s.year.to_numpy(), s.p0.to_numpy()
+            for k in range(1, len(years)):
+                y0, y1 = int(years[k - 1]), int(years[k])
+                if brk is not None and y0 < brk <= y1:
+                    continue
+                rows.append(
+                    {
+                        "window": first,
+                        "round": rnd,
+                        "year_from": y0,
+                        "year_to": y1,
+                        "month_from": 12 * (y0 - first) + offset,
+                        "month_to": 12 * (y1 - first) + offset,
+                        "change": float(p0[k] - p0[k - 1]) / (y1 - y0),
+                    }
+                )
+    cols = ["window", "round", "year_from", "year_to", "month_from", "month_to", "change"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def observed_trend(changes: pd.DataFrame) -> dict:
+    """The mean change (percent points a year), its standard error and each window's mean.
+
+    Returns:
+        ``trend``, ``trend_se`` (``sd / sqrt(n)``; empty below two changes), ``n_changes`` and
+        ``trend_<first>_<last>`` per window (empty where the window has no change).
+    """
+    c = changes.change.to_numpy()
+    n = len(c)
+    out = {
+        "trend": float(c.mean()) if n else np.nan,
+        "trend_se": float(c.std(ddof=1) / np.sqrt(n)) if n >= 2 else np.nan,
+        "n_changes": n,
+    }
+    for first, last in WINDOWS:
+        w = changes[changes.window == first].change
+        out[f"trend_{_window_label(first, last)}"] = float(w.mean()) if len(w) else np.nan
+    return out
+
+
+def rounds_used(changes: pd.DataFrame) -> str:
+    """The rounds differenced, e.g. ``"2015-2019 (8), 2022-2024 (3)"`` (changes per window)."""
+    parts = []
+    for first, _last in WINDOWS:
+        w = changes[changes.window == first]
+        if len(w):
+            parts.append(f"{int(w.year_from.min())}-{int(w.year_to.max())} ({len(w)})")
+    return ", ".join(parts) if parts else "none"
+
+
+def start_like(sc: Scenario, region: str, year: int, base_year: int = 2024) -> Scenario:
+    """``sc`` with each area's potential moved to the region's March P0 of ``year``.
+
+    As :func:`sim.analysis.hindcast.start_like` with the region's own urban and rural series:
+    ``calibration.<area>.scale`` times ``(Q(P0 base) / Q(P0 year)) ** (1 / a)``, ``Q`` the
+    beta-prime quantile, the shape kept. An area without both rounds (DKI Jakarta's rural
+    area) or at 0 or 100 percent is left as it is.
+    """
+    updates = {}
+    for area in ("urban", "rural"):
+        s = p0_series(region, area)
+        march = s[s["round"] == "march"].set_index("year").p0 / 100.0
+        if base_year not in march.index or year not in march.index:
+            continue
+        p_base, p_then = float(march[base_year]), float(march[year])
+        if not (0 < p_base < 1 and 0 < p_then < 1):
+            continue
+        d = getattr(sc.calibration, area)
+        ratio = stats.betaprime.ppf(p_base, d.p, d.q) / stats.betaprime.ppf(p_then, d.p, d.q)
+        updates[area] = d.model_copy(update={"scale": d.scale * float(ratio) ** (1.0 / d.a)})
+    return sc.model_copy(update={"calibration": sc.calibration.model_copy(update=updates)})
+
+
+def simulated_changes(
+    region: str,
+    growth: float,
+    changes: pd.DataFrame,
+    seeds: int,
+    households: int,
+    base: str = "no_programs",
+) -> np.ndarray:
+    """Each seed's simulated change of each observed one (percent points a year) at ``growth``.
+
+    Args:
+        region: A province (its preset) or ``INDONESIA``.
+        growth: Annual real growth of earnings (``income.growth_annual``).
+        changes: :func:`observed_changes` of the region.
+        seeds: Runs per window, seeds 0 .. seeds - 1 (common random numbers across growths).
+        households: Simulated households per run.
+        base: The scenario simulated.
+
+    Returns:
+        Array ``(seeds, len(changes))``.
+    """
+    out = np.zeros((seeds, len(changes)))
+    for first, _last in WINDOWS:
+        rows = (changes.window == first).to_numpy()
+        if not rows.any():
+            continue
+        m = changes[rows]
+        sc = load_scenario(
+            base,
+            overrides={
+                "region": region,
+                "population.households": households,
+                "months": int(m.month_to.max()),
+                "income.growth_annual": growth,
+            },
+        )
+        sc = start_like(sc, region, first)
+        span = (m.year_to - m.year_from).to_numpy()
+        for seed in range(seeds):
+            p0 = PovertyModel(sc, rng=seed).run().timeseries().p0.to_numpy() * 100.0
+            out[seed, rows] = (p0[m.month_to.to_numpy()] - p0[m.month_from.to_numpy()]) / span
+    return out
+
+
+def national_prior() -> tuple[float, float]:
+    """The national hindcast's growth and standard error, as the national preset records them.
+
+    Returns:
+        ``(growth, se)``: ``income.growth_annual`` of ``no_programs`` in INDONESIA and the
+        standard error on the preset's line ``growth_annual = ... (se ...)``.
+
+    Raises:
+        ValueError: When the preset has no such line (re-run ``python -m sim.calibrate``).
+    """
+    growth = load_scenario("no_programs").income.growth_annual
+    hit = re.search(r"growth_annual = [-0-9.]+ \(se ([0-9.]+)\)", PRESET_PATH.read_text())
+    if hit is None:
+        raise ValueError(f"{PRESET_PATH}: no line 'growth_annual = ... (se ...)' of the hindcast")
+    return float(growth), float(hit.group(1))
+
+
+def _interp(points: pd.DataFrame, g: float) -> tuple[float, float]:
+    """Trend at ``g`` and slope from the two simulated points that bracket it (or are nearest)."""
+    p = points.sort_values("growth")
+    gs, ts = p.growth.to_numpy(), p.sim_trend.to_numpy()
+    k = int(np.clip(np.searchsorted(gs, g), 1, len(gs) - 1))
+    slope = (ts[k] - ts[k - 1]) / (gs[k] - gs[k - 1])
+    return float(ts[k - 1] + slope * (g - gs[k - 1])), float(slope)
+
+
+@dataclass(frozen=True)
+class RegionFit:
+    """One region's observed trend, raw growth and the simulated points behind it."""
+
+    row: dict
+    evaluations: pd.DataFrame
+
+
+def fit_region(
+    region: str,
+    prior: float,
+    seeds: int = 4,
+    households: int = 40_000,
+    max_points: int = 5,
+) -> RegionFit:
+    """A region's observed trend and raw growth (steps 1 and 2 of the module's method).
+
+    Args:
+        region: A province's canonical name or ``INDONESIA``.
+        prior: The national growth (first points at ``prior +- STEP``).
+        seeds: Runs per window and growth.
+        households: Simulated households per run.
+        max_points: Most growths simulated.
+
+    Returns:
+        The row (observed trends, ``growth_raw``, ``growth_raw_se``, ``sim_slope``,
+        ``trend_at_national``, ``note``) and every simulated point: ``region``, ``growth``,
+        ``window`` (``all`` or ``<first>_<last>``), ``sim_trend`` (mean over seeds) and
+        ``sim_var`` (variance of that mean over seeds).
+    """
+    changes = observed_changes(region)
+    row = {"province": region, "rounds_used": rounds_used(changes), **observed_trend(changes)}
+    row |= {"growth_raw": np.nan, "growth_raw_se": np.nan, "sim_slope": np.nan}
+    row |= {"trend_at_national": np.nan, "note": ""}
+    if region in PARENTS:
+        row["note"] = (
+            f"created in 2022 from {PARENTS[region]}: no same-season pair on its boundaries "
+            "(BPS from March 2024); the national growth"
+        )
+        return RegionFit(row, pd.DataFrame())
+    brk = boundary_break(region) if region != NATION else None
+    if brk is not None:
+        row["note"] = (
+            f"boundaries before the 2022 split (rounds to March {brk - 1}); "
+            f"no change across {brk - 1}-{brk}"
+        )
+    if len(changes) < 2:
+        row["note"] = (row["note"] + "; " if row["note"] else "") + "fewer than two changes"
+        return RegionFit(row, pd.DataFrame())
+    target = row["trend"]
+    evals: list[dict] = []
+
+    def evaluate(g: float) -> None:
+        sims = simulated_changes(region, g, changes, seeds, households)
+        per_seed = sims.mean(axis=1)
+        evals.append(
+            {
+                "region": region,
+                "growth": g,
+                "window": "all",
+                "sim_trend": float(per_seed.mean()),
+                "sim_var": float(per_seed.var(ddof=1) / seeds) if seeds > 1 else np.nan,
+            }
+        )
+        for first, last in WINDOWS:
+            cols = (changes.window == first).to_numpy()
+            if cols.any():
+                w = sims[:, cols].mean(axis=1)
+                evals.append(
+                    {
+                        "region": region,
+                        "growth": g,
+                        "window": _window_label(first, last),
+                        "sim_trend": float(w.mean()),
+                        "sim_var": float(w.var(ddof=1) / seeds) if seeds > 1 else np.nan,
+                    }
+                )
+
+    evaluate(prior - STEP)
+    evaluate(prior + STEP)
+    while True:
+        points = pd.DataFrame(evals)
+        allp = points[points.window == "all"]
+        t_g, slope = _interp(allp, prior)
+        g = prior
+        # secant step on the two points that bracket (or are nearest to) the current root
+        for _ in range(10):
+            t_g, slope = _interp(allp, g)
+            g = float(np.clip(g + (target - t_g) / slope, *BOUNDS)) if slope < 0 else g
+        gs = np.sort(allp.growth.to_numpy())
+        k = np.searchsorted(gs, g)
+        bracketed = 0 < k < len(gs) and gs[k] - gs[k - 1] <= 2 * STEP + 1e-12
+        near = np.min(np.abs(gs - g)) <= STEP / 2
+        if bracketed or near or len(allp) >= max_points or g in BOUNDS:
+            break
+        evaluate(g)
+    points = pd.DataFrame(evals)
+    allp = points[points.window == "all"]
+    t_g, slope = _interp(allp, g)
+    v_sim = float(allp.sim_var.mean())
+    row["trend_at_national"] = _interp(allp, prior)[0]
+    row["sim_slope"] = slope
+    if slope >= 0:
+        row["note"] = (row["note"] + "; " if row["note"] else "") + "simulated trend not falling"
+        return RegionFit(row, points)
+    row["growth_raw"] = g
+    row["growth_raw_se"] = float(np.sqrt(row["trend_se"] ** 2 + v_sim) / abs(slope))
+    if g in BOUNDS:
+        row["note"] = (row["note"] + "; " if row["note"] else "") + f"at the search bound {g}"
+    return RegionFit(row, points)
+
+
+def dersimonian_laird(est: np.ndarray, se: np.ndarray) -> tuple[float, float, float]:
+    """Between-unit variance by DerSimonian & Laird's (1986) method of moments.
+
+    Args:
+        est: Unit estimates (finite).
+        se: Their standard errors (positive).
+
+    Returns:
+        ``(tau2, mu, mu_se)``: ``tau2 = max(0, (Q - (k - 1)) / (S1 - S2 / S1))`` with
+        ``w = 1 / se**2``, ``S1 = sum w``, ``S2 = sum w**2``, ``Q = sum w (est - mu_fe)**2``
+        about the fixed-effect mean; ``mu`` the random-effects mean (weights
+        ``1 / (se**2 + tau2)``) and its standard error.
+    """
+    est, se = np.asarray(est, float), np.asarray(se, float)
+    w = 1.0 / se**2
+    mu_fe = float((w * est).sum() / w.sum())
+    q = float((w * (est - mu_fe) ** 2).sum())
+    s1, s2 = float(w.sum()), float((w**2).sum())
+    tau2 = max(0.0, (q - (len(est) - 1)) / (s1 - s2 / s1))
+    wr = 1.0 / (se**2 + tau2)
+    return tau2, float((wr * est).sum() / wr.sum()), float(np.sqrt(1.0 / wr.sum()))
+
+
+def shrink(
+    est: np.ndarray, se: np.ndarray, prior: float, tau2: float, prior_se: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Empirical Bayes shrinkage of unit estimates towards a prior mean.
+
+    Args:
+        est: Raw estimates; NaN where a unit has none (it gets the prior).
+        se: Their standard errors (NaN with ``est``).
+        prior: The prior mean (the national growth).
+        tau2: The between-unit variance about it.
+        prior_se: Standard error of the prior mean.
+
+    Returns:
+        ``(w, shrunk, shrunk_se)``: ``w = tau2 / (tau2 + se**2)`` (0 without an estimate),
+        ``shrunk = w est + (1 - w) prior``, ``shrunk_se = sqrt(w se**2 + (1 - w)**2
+        prior_se**2)`` (``sqrt(tau2 + prior_se**2)`` without an estimate).
+    """
+    est, se = np.asarray(est, float), np.asarray(se, float)
+    has = np.isfinite(est) & np.isfinite(se)
+    s2 = np.where(has, se, 1.0) ** 2
+    w = np.where(has, tau2 / (tau2 + s2) if tau2 > 0 else 0.0, 0.0)
+    shrunk = np.where(has, w * np.where(has, est, 0.0) + (1 - w) * prior, prior)
+    var = np.where(has, w * s2 + (1 - w) ** 2 * prior_se**2, tau2 + prior_se**2)
+    return w, shrunk, np.sqrt(var)
+
+
+def shrink_table(table: pd.DataFrame, prior: float, prior_se: float) -> tuple[pd.DataFrame, dict]:
+    """``table`` with ``weight``, ``growth`` and ``growth_se``; and the summary (tau, mean)."""
+    has = table.growth_raw.notna() & table.growth_raw_se.notna()
+    tau2, mu, mu_se = dersimonian_laird(
+        table.growth_raw[has].to_numpy(), table.growth_raw_se[has].to_numpy()
+    )
+    w, g, g_se = shrink(
+        table.growth_raw.to_numpy(), table.growth_raw_se.to_numpy(), prior, tau2, prior_se
+    )
+    out = table.assign(weight=w, growth=g, growth_se=g_se)
+    summary = {
+        "prior": prior,
+        "prior_se": prior_se,
+        "tau": float(np.sqrt(tau2)),
+        "mean_raw": mu,
+        "mean_raw_se": mu_se,
+        "provinces_fitted": int(has.sum()),
+    }
+    return out, summary
+
+
+def _fit_one(args: tuple) -> RegionFit:
+    region, prior, seeds, households = args
+    return fit_region(region, prior, seeds=seeds, households=households)
+
+
+COLUMNS = [
+    "province", "rounds_used", "n_changes", "trend_2015_2019", "trend_2022_2024", "trend",
+    "trend_se", "trend_at_national", "sim_slope", "growth_raw", "growth_raw_se", "weight",
+    "growth", "growth_se", "note",
+]  # fmt: skip
+"""Columns of ``growth.csv`` (trends in percent points a year, growth a yearly fraction)."""
+
+
+def fit_all(
+    regions: list[str], seeds: int = 4, households: int = 40_000, workers: int = 2
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Fit every region (in parallel), shrink, and return the table, the points and the summary.
+
+    ``INDONESIA`` in ``regions`` is fitted as a check of the method (its raw growth against the
+    hindcast's) and left out of the table and of tau.
+    """
+    prior, prior_se = national_prior()
+    jobs = [(r, prior, seeds, households) for r in regions]
+    if workers > 1:
+        import multiprocessing
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as ex:
+            fits = list(ex.map(_fit_one, jobs))
+    else:
+        fits = [_fit_one(j) for j in jobs]
+    rows = [f.row for f in fits if f.row["province"] != NATION]
+    nation = [f.row for f in fits if f.row["province"] == NATION]
+    points = pd.concat([f.evaluations for f in fits if len(f.evaluations)], ignore_index=True)
+    table, summary = shrink_table(pd.DataFrame(rows), prior, prior_se)
+    if nation:
+        summary["nation_raw"] = nation[0]["growth_raw"]
+        summary["nation_raw_se"] = nation[0]["growth_raw_se"]
+    summary |= {"seeds": seeds, "households": households}
+    return table[COLUMNS], points, summary
+
+
+def leave_one_window_out(table: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """Each window's trend predicted from growth fitted to the other window alone.
+
+    For each direction, every province with at least three changes in the fitting window gets a
+    raw growth from that window's observed trend (its simulated map, se ``sd / sqrt(n)`` over
+    the window's slope), shrunk to the national growth with that window's own tau; each growth
+    (national, raw, shrunk) predicts the other window's trend through its simulated map.
+
+    Returns:
+        One row per direction and predictor: ``fit``, ``predict`` (windows), ``predictor``,
+        ``provinces``, ``rmse`` and ``mean_error`` (observed minus predicted, points a year).
+    """
+    prior, prior_se = national_prior()
+    labels = [_window_label(*w) for w in WINDOWS]
+    out = []
+    for fit_w, pred_w in ((labels[0], labels[1]), (labels[1], labels[0])):
+        rows = []
+        for r in table.itertuples():
+            p = points[points.region == r.province]
+            if p.empty:
+                continue
+            ch = observed_changes(r.province)
+            cf = ch[ch.window == int(fit_w[:4])].change
+            cp = ch[ch.window == int(pred_w[:4])].change
+            if len(cf) < 3 or len(cp) < 1:
+                continue
+            pf = p[p.window == fit_w]
+            _, slope = _interp(pf, prior)
+            if slope >= 0:
+                continue
+            g = prior
+            for _ in range(10):
+                t_g, slope = _interp(pf, g)
+                g = float(np.clip(g + (cf.mean() - t_g) / slope, *BOUNDS))
+            se = float(cf.std(ddof=1) / np.sqrt(len(cf)) / abs(slope))
+            rows.append({"province": r.province, "raw": g, "se": se, "observed": cp.mean()})
+        if len(rows) < 3:
+            continue
+        d = pd.DataFrame(rows)
+        tau2, _, _ = dersimonian_laird(d.raw.to_numpy(), d.se.to_numpy())
+        _, d["shrunk"], _ = shrink(d.raw.to_numpy(), d.se.to_numpy(), prior, tau2, prior_se)
+        d["national"] = prior
+        for predictor in ("national", "raw", "shrunk"):
+            pred = np.array(
+                [
+                    _interp(points[(points.region == x.province) & (points.window == pred_w)],
+                            getattr(x, predictor))[0]
+                    for x in d.itertuples()
+                ]
+            )  # fmt: skip
+            err = d.observed.to_numpy() - pred
+            out.append(
+                {
+                    "fit": fit_w.replace("_", "-"),
+                    "predict": pred_w.replace("_", "-"),
+                    "predictor": predictor,
+                    "provinces": len(d),
+                    "tau": float(np.sqrt(tau2)),
+                    "rmse": float(np.sqrt((err**2).mean())),
+                    "mean_error": float(err.mean()),
+                }
+            )
+    return pd.DataFrame(out)
+
+
+def read_summary(path: Path = OUT) -> dict:
+    """The summary line written as the first comment of ``growth.csv``."""
+    first = path.read_text().splitlines()[0]
+    return dict(
+        (k, float(v) if re.fullmatch(r"[-0-9.e+]+", v) else v)
+        for k, v in (item.split("=", 1) for item in first.lstrip("# ").split("; "))
+    )
+
+
+def write(table: pd.DataFrame, points: pd.DataFrame, summary: dict) -> None:
+    """Write ``growth.csv`` (a first comment line with the summary) and the simulated points."""
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    line = "; ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
+                     for k, v in summary.items())  # fmt: skip
+    with OUT.open("w") as f:
+        f.write(f"# {line}\n")
+        table.to_csv(f, index=False, float_format="%.6g", lineterminator="\n")
+    points.to_csv(EVALUATIONS, index=False, float_format="%.6g", lineterminator="\n")
+
+
+def read() -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """``growth.csv``, the simulated points and the summary, as :func:`write` left them."""
+    return pd.read_csv(OUT, comment="#"), pd.read_csv(EVALUATIONS), read_summary(OUT)
+
+
+def _f(x: float, digits: int) -> str:
+    return "" if not np.isfinite(x) else f"{x:.{digits}f}"
+
+
+def growth_markdown() -> str:
+    """The table of ``growth.csv`` and a summary, as markdown for ``docs/regions.md``."""
+    table, points, s = read()
+    lines = [
+        "| province | rounds (changes) | trend 2015-19 | trend 2022-24 | trend (se) | "
+        "at national g | raw growth (se) | weight | growth (se) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in table.itertuples():
+        lines.append(
+            f"| {r.province} | {r.rounds_used} | {_f(r.trend_2015_2019, 2)} | "
+            f"{_f(r.trend_2022_2024, 2)} | "
+            + (f"{r.trend:.2f} ({r.trend_se:.2f})" if np.isfinite(r.trend_se) else "")
+            + f" | {_f(r.trend_at_national, 2)} | "
+            + (f"{r.growth_raw:.4f} ({r.growth_raw_se:.4f})" if np.isfinite(r.growth_raw) else "")
+            + f" | {r.weight:.2f} | {r.growth:.4f} ({r.growth_se:.4f}) |"
+        )
+    moved = table.assign(d=table.growth - s["prior"]).sort_values("d")
+    lowo = leave_one_window_out(table, points)
+    text = [
+        "Trends are BPS's same-season changes of P0 (percent points a year, negative: falling);",
+        "'at national g' is the trend the province's preset simulates at the national growth.",
+        f"Prior (national hindcast): {s['prior']:.4f} (se {s['prior_se']:.4f}). "
+        f"Between-province sd of growth (DerSimonian-Laird) tau = {s['tau']:.4f}; "
+        f"random-effects mean of the raw growths {s['mean_raw']:.4f} "
+        f"(se {s['mean_raw_se']:.4f}), {int(s['provinces_fitted'])} provinces with a raw fit.",
+        f"Shrunk growth ranges from {table.growth.min():.4f} ({moved.province.iloc[0]}) to "
+        f"{table.growth.max():.4f} ({moved.province.iloc[-1]}); weights "
+        f"{table.weight[table.growth_raw.notna()].min():.2f}-{table.weight.max():.2f}.",
+    ]
+    if "nation_raw" in s and np.isfinite(s["nation_raw"]):
+        text.append(
+            f"Check of the method: on the national series (same windows) it gives "
+            f"{s['nation_raw']:.4f} (se {s['nation_raw_se']:.4f}) against the hindcast's "
+            f"{s['prior']:.4f}."
+        )
+    text.append(
+        f"Simulation: {int(s['households']):,} households x {int(s['seeds'])} seeds per window "
+        "and growth (common random numbers)."
+    )
+    if len(lowo):
+        text += ["", "Leave one window out (not used by the fit): RMSE of the other window's "
+                 "trend, points a year:", "",
+                 "| fitted on | predicts | provinces | tau | national | raw | shrunk |",
+                 "|---|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+        for (fw, pw), grp in lowo.groupby(["fit", "predict"], sort=False):
+            r = grp.set_index("predictor").rmse
+            text.append(
+                f"| {fw} | {pw} | {int(grp.provinces.iloc[0])} | {grp.tau.iloc[0]:.4f} | "
+                f"{r['national']:.3f} | {r['raw']:.3f} | {r['shrunk']:.3f} |"
+            )
+    return "\n".join(lines) + "\n\n" + "\n".join(text) + "\n"
+
+
+def _provinces() -> list[str]:
+    return [p for p in provinces("march", "total").province if p != NATION]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: fit every province's growth and write ``scenarios/regions/growth.csv``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.regions.growth", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--region", action="append", help="only these regions (repeatable)")
+    parser.add_argument("--households", type=int, default=40_000, help="households per run")
+    parser.add_argument("--seeds", type=int, default=4, help="runs per window and growth")
+    parser.add_argument("--workers", type=int, default=2, help="processes")
+    parser.add_argument("--markdown", action="store_true", help="print the docs fragment only")
+    args = parser.parse_args(argv)
+    if args.households < 1_000:
+        parser.error(f"--households: at least 1,000 households, got {args.households}")
+    if args.seeds < 2:
+        parser.error(f"--seeds: at least 2 runs (the simulation's variance), got {args.seeds}")
+    if args.workers < 1:
+        parser.error(f"--workers: at least 1, got {args.workers}")
+    if args.markdown:
+        if not OUT.exists():
+            print(f"{OUT}: not written yet (run python -m sim.regions.growth)", file=sys.stderr)
+            return 2
+        print(growth_markdown())
+        return 0
+    try:
+        names = [resolve_region(r).name for r in args.region] if args.region else _provinces()
+    except KeyError as e:
+        print(f"--region: {e}", file=sys.stderr)
+        return 2
+    bad = [n for n in names if n != NATION and resolve_region(n).level != "province"]
+    if bad:
+        print(f"--region: provinces only (or INDONESIA), got {', '.join(bad)}", file=sys.stderr)
+        return 2
+    missing = [n for n in names if n != NATION and n not in PARENTS
+               and not resolve_region(n).preset.exists()]  # fmt: skip
+    if missing:
+        print(f"--region: no preset yet for {', '.join(missing)} "
+              "(python -m sim.calibrate --region NAME)", file=sys.stderr)  # fmt: skip
+        return 2
+    if NATION not in names:
+        names.append(NATION)
+    t0 = time.perf_counter()
+    try:
+        table, points, summary = fit_all(names, args.seeds, args.households, args.workers)
+    except ScenarioError as e:
+        print(e, file=sys.stderr)
+        return 2
+    summary["seconds"] = round(time.perf_counter() - t0, 1)
+    write(table, points, summary)
+    print(growth_markdown())
+    print(f"wrote {OUT} and {EVALUATIONS} in {summary['seconds']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
