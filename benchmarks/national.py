@@ -6,7 +6,8 @@ do not mix. Per case it records:
 - **wall s**: ``run_national`` from the call to the national frame (set-up, 38 models and the
   combination), the workers already started (**start s**: spawning the local processes or the
   Dask LocalCluster, each loading the kernels); **model s**: the provinces' own run times
-  summed (their set-up included);
+  summed (their set-up included), of which **figures s** is what the nation needs beyond each
+  province's own series (its bins and extras each month);
 - **household-months/s** = simulated households x months / wall s;
 - **driver peak**: ``ru_maxrss`` of the driver; **worker peak**: the largest ``ru_maxrss`` of
   a process that ran provinces (recorded by each province's run); **tree peak**: the largest
@@ -160,6 +161,7 @@ def run_case(spec: dict[str, Any]) -> dict[str, Any]:
         "start_s": start_s,
         "wall_s": wall,
         "model_s": float(alloc["seconds"].sum()),
+        "figures_s": float(alloc["figures_seconds"].sum()),
         "household_months_per_s": households * spec["months"] / wall,
         "driver_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "driver_before": driver_before,

@@ -88,7 +88,8 @@ class NationalRun:
             (``not_combined`` ones NaN).
         provinces: Every province's own series, long: ``province``, ``code``, then its columns.
         allocation: Per province: ``province``, ``code``, ``households_represented``,
-            ``households`` (simulated), ``seed``, ``seconds`` (its run), ``peak_rss`` and
+            ``households`` (simulated), ``seed``, ``seconds`` (its run),
+            ``figures_seconds`` (of which the bins and extras the nation needs), ``peak_rss`` and
             ``rss_before`` (peak memory of the process that ran it, after and before it,
             bytes), ``pid`` (that process), ``result_bytes`` (what it sent back).
         gini_bounds: Per month, the bound on the error of ``gini``, ``gini_urban``,
@@ -390,6 +391,7 @@ def run_national(
                 "households": result.households,
                 "seed": part.seed,
                 "seconds": result.seconds,
+                "figures_seconds": result.figures_seconds,
                 "peak_rss": result.peak_rss,
                 "rss_before": result.rss_before,
                 "pid": result.pid,
