@@ -100,14 +100,29 @@ def test_start_like_a_round_uses_the_regions_own_series():
     assert growth.start_like(base, "DKI JAKARTA", 2015).calibration.rural == base.calibration.rural
 
 
-def test_the_secant_root_lies_on_the_simulated_map():
+def test_the_root_lies_on_the_simulated_map_between_neighbouring_grid_points():
     fit = growth.fit_region("INDONESIA", prior=0.0485, seeds=2, households=3_000)
     pts = fit.evaluations[fit.evaluations.window == "all"]
-    t, slope = growth._interp(pts, fit.row["growth_raw"])
+    g = fit.row["growth_raw"]
+    t, slope = growth._interp(pts, g)
     assert slope < 0 and slope == pytest.approx(fit.row["sim_slope"])
     assert t == pytest.approx(fit.row["trend"], abs=1e-9)  # the map inverted at BPS's trend
+    k = np.round((np.sort(pts.growth.to_numpy()) - 0.0485) / growth.STEP, 9)
+    assert np.array_equal(k, np.round(k)) and len(k) >= 3  # simulated on the grid
+    lo, hi = k[k <= (g - 0.0485) / growth.STEP].max(), k[k >= (g - 0.0485) / growth.STEP].min()
+    assert hi - lo <= 1  # between neighbours
     se = np.sqrt(fit.row["trend_se"] ** 2 + pts.sim_var.mean()) / abs(slope)
     assert fit.row["growth_raw_se"] == pytest.approx(se)
+
+
+def test_the_local_map_is_exact_on_a_quadratic():
+    gs = np.array([0.03, 0.04, 0.05, 0.06])
+    pts = pd.DataFrame({"growth": gs, "sim_trend": 1.0 - 30 * gs - 200 * gs**2})
+    t, slope = growth._interp(pts, 0.047)
+    assert t == pytest.approx(1.0 - 30 * 0.047 - 200 * 0.047**2)
+    assert slope == pytest.approx(-30 - 400 * 0.047)
+    target = 1.0 - 30 * 0.0437 - 200 * 0.0437**2
+    assert growth._root(pts, target) == pytest.approx(0.0437, abs=1e-10)
 
 
 @pytest.mark.skipif(not growth.OUT.exists(), reason="growth.csv not written yet")

@@ -19,10 +19,10 @@ the map from growth to the headcount's trend, for the checks). Three steps (docs
    ``no_programs`` runs each window from a start like its first March (the potential moved to
    the province's urban and rural P0 of that round, as :func:`sim.analysis.hindcast.start_like`
    does for the nation) and records the same changes. With common random numbers the mean
-   simulated trend ``T(g)`` is smooth in ``g``; it is evaluated at the national growth
-   ``+- STEP`` and inverted at the observed trend by secant steps, each new point simulated,
-   until the root lies between two simulated points at most ``2 STEP`` apart (or one within
-   ``STEP / 2``). The standard error is the delta method's:
+   simulated trend ``T(g)`` is smooth in ``g``; it is simulated on a grid ``g_nat + k STEP``
+   (``k = -1, 1`` first, then the grid point next to the current root on its side) until the
+   observed trend falls between two neighbouring simulated points, and inverted there on the
+   quadratic through them and the nearer neighbour. The standard error is the delta method's:
    ``se_raw = sqrt(se_T**2 + v_sim) / |T'(g_raw)|``, ``v_sim`` the variance of the mean
    simulated trend over seeds (pooled over the province's points).
 3. **Shrinkage** (empirical Bayes; Efron & Morris 1975). The province's growth is
@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
 
 from sim.analysis.calibration import PRESET_PATH
 from sim.data.bps import national_series, province_p0_series, provinces
@@ -173,8 +173,11 @@ def start_like(sc: Scenario, region: str, year: int, base_year: int = 2024) -> S
 
     As :func:`sim.analysis.hindcast.start_like` with the region's own urban and rural series:
     ``calibration.<area>.scale`` times ``(Q(P0 base) / Q(P0 year)) ** (1 / a)``, ``Q`` the
-    beta-prime quantile, the shape kept. An area without both rounds (DKI Jakarta's rural
-    area) or at 0 or 100 percent is left as it is.
+    beta-prime quantile, the shape kept. A region preset's month-0 headcount target
+    (``calibration.<area>.p0_target``, the post-stratification of ``sim.world.poststratify``)
+    becomes that round's P0, so that the start measures as BPS did then (left as it was, the
+    weights would pull the start back to March 2024). An area without both rounds (DKI
+    Jakarta's rural area) or at 0 or 100 percent is left as it is.
     """
     updates = {}
     for area in ("urban", "rural"):
@@ -187,7 +190,10 @@ def start_like(sc: Scenario, region: str, year: int, base_year: int = 2024) -> S
             continue
         d = getattr(sc.calibration, area)
         ratio = stats.betaprime.ppf(p_base, d.p, d.q) / stats.betaprime.ppf(p_then, d.p, d.q)
-        updates[area] = d.model_copy(update={"scale": d.scale * float(ratio) ** (1.0 / d.a)})
+        update = {"scale": d.scale * float(ratio) ** (1.0 / d.a)}
+        if d.p0_target is not None:
+            update["p0_target"] = p_then
+        updates[area] = d.model_copy(update=update)
     return sc.model_copy(update={"calibration": sc.calibration.model_copy(update=updates)})
 
 
@@ -253,12 +259,41 @@ def national_prior() -> tuple[float, float]:
 
 
 def _interp(points: pd.DataFrame, g: float) -> tuple[float, float]:
-    """Trend at ``g`` and slope from the two simulated points that bracket it (or are nearest)."""
+    """The simulated trend at ``g`` and its slope in ``g`` (points a year per unit of growth).
+
+    Between two simulated growths (or beyond the outermost two) the map is the quadratic
+    through them and the nearer of their neighbours (the line through them where there are only
+    two points): it follows the map's curvature without a slope from two points too close.
+    """
     p = points.sort_values("growth")
     gs, ts = p.growth.to_numpy(), p.sim_trend.to_numpy()
-    k = int(np.clip(np.searchsorted(gs, g), 1, len(gs) - 1))
-    slope = (ts[k] - ts[k - 1]) / (gs[k] - gs[k - 1])
-    return float(ts[k - 1] + slope * (g - gs[k - 1])), float(slope)
+    k = int(np.clip(np.searchsorted(gs, g), 1, len(gs) - 1))  # the interval [k - 1, k]
+    idx = [k - 1, k]
+    if len(gs) >= 3:
+        left, right = k - 2, k + 1
+        if right >= len(gs) or (left >= 0 and gs[k - 1] - gs[left] <= gs[right] - gs[k]):
+            idx.insert(0, left)
+        else:
+            idx.append(right)
+    coef = np.polyfit(gs[idx] - g, ts[idx], len(idx) - 1)
+    return float(coef[-1]), float(coef[-2])
+
+
+def _root(points: pd.DataFrame, target: float) -> float:
+    """The growth at which :func:`_interp`'s map equals ``target`` (clipped to :data:`BOUNDS`).
+
+    Within the interval of simulated growths whose trends straddle the target the root is
+    exact (Brent's method); beyond them it is the outermost line's extrapolation.
+    """
+    p = points.sort_values("growth")
+    gs, ts = p.growth.to_numpy(), p.sim_trend.to_numpy()
+    for k in range(1, len(gs)):
+        if (ts[k - 1] - target) * (ts[k] - target) <= 0:
+            return float(optimize.brentq(lambda g: _interp(p, g)[0] - target, gs[k - 1], gs[k]))
+    end = (0, 1) if abs(ts[0] - target) < abs(ts[-1] - target) else (-2, -1)
+    slope = (ts[end[1]] - ts[end[0]]) / (gs[end[1]] - gs[end[0]])
+    g = gs[end[0]] + (target - ts[end[0]]) / slope if slope < 0 else gs[end[0]]
+    return float(np.clip(g, *BOUNDS))
 
 
 @dataclass(frozen=True)
@@ -274,7 +309,7 @@ def fit_region(
     prior: float,
     seeds: int = 4,
     households: int = 40_000,
-    max_points: int = 5,
+    max_points: int = 6,
 ) -> RegionFit:
     """A region's observed trend and raw growth (steps 1 and 2 of the module's method).
 
@@ -339,24 +374,22 @@ def fit_region(
                     }
                 )
 
-    evaluate(prior - STEP)
-    evaluate(prior + STEP)
+    # growths on a grid prior + k STEP: first k = -1 and 1, then the grid point nearest the
+    # root on its side, until the root lies between two neighbouring simulated grid points
+    done = set()
+    for k in (-1, 1):
+        evaluate(prior + k * STEP)
+        done.add(k)
     while True:
         points = pd.DataFrame(evals)
-        allp = points[points.window == "all"]
-        t_g, slope = _interp(allp, prior)
-        g = prior
-        # secant step on the two points that bracket (or are nearest to) the current root
-        for _ in range(10):
-            t_g, slope = _interp(allp, g)
-            g = float(np.clip(g + (target - t_g) / slope, *BOUNDS)) if slope < 0 else g
-        gs = np.sort(allp.growth.to_numpy())
-        k = np.searchsorted(gs, g)
-        bracketed = 0 < k < len(gs) and gs[k] - gs[k - 1] <= 2 * STEP + 1e-12
-        near = np.min(np.abs(gs - g)) <= STEP / 2
-        if bracketed or near or len(allp) >= max_points or g in BOUNDS:
+        g = _root(points[points.window == "all"], target)
+        k_lo = int(np.floor((g - prior) / STEP + 1e-9))
+        need = [k for k in (k_lo, k_lo + 1) if k not in done]
+        if not need or len(done) >= max_points or g in BOUNDS:
             break
-        evaluate(g)
+        k = min(need, key=lambda j: abs(prior + j * STEP - g))
+        evaluate(prior + k * STEP)
+        done.add(k)
     points = pd.DataFrame(evals)
     allp = points[points.window == "all"]
     t_g, slope = _interp(allp, g)
@@ -511,13 +544,10 @@ def leave_one_window_out(table: pd.DataFrame, points: pd.DataFrame) -> pd.DataFr
             if len(cf) < 3 or len(cp) < 1:
                 continue
             pf = p[p.window == fit_w]
-            _, slope = _interp(pf, prior)
+            g = _root(pf, float(cf.mean()))
+            _, slope = _interp(pf, g)
             if slope >= 0:
                 continue
-            g = prior
-            for _ in range(10):
-                t_g, slope = _interp(pf, g)
-                g = float(np.clip(g + (cf.mean() - t_g) / slope, *BOUNDS))
             se = float(cf.std(ddof=1) / np.sqrt(len(cf)) / abs(slope))
             rows.append({"province": r.province, "raw": g, "se": se, "observed": cp.mean()})
         if len(rows) < 3:
