@@ -118,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
         "uncertainty",
     )
     p.add_argument(
+        "--baseline",
+        metavar="NAME",
+        help="scenario of the batch against which value for money is computed (default "
+        "no_programs, when it is in the batch)",
+    )
+    p.add_argument(
         "--discount-rate",
         type=_rate,
         metavar="R",
@@ -241,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
             attribute=_attribute(args),
             attribute_reps=args.attribute_reps,
             regions=args.region,
+            baseline=args.baseline,
         )
         if args.show:
             print(batch.show(plan))

@@ -407,6 +407,7 @@ def run_batch(
     attribute: str | None = None,
     attribute_reps: int | None = None,
     regions: Sequence[str] | None = None,
+    baseline: str | None = None,
 ) -> Path:
     """Run scenarios x sweep points x replicates and write the results folder.
 
@@ -443,6 +444,9 @@ def run_batch(
         regions: Regions to run every scenario in (``--region``): a sweep over the field
             ``region``, names or BPS codes (``"NUSA TENGGARA TIMUR"``, ``"ntt"``, ``"5300"``,
             ``"Kota Kupang"``), stored under their canonical names.
+        baseline: The scenario of the batch against which value for money is computed
+            (``--baseline``; default ``no_programs`` when it is in the batch). Changes the
+            summary and the report, not the runs.
 
     Returns:
         The results folder (read it with :func:`sim.batch.results.load_results`).
@@ -469,6 +473,7 @@ def run_batch(
         attribute=attribute,
         attribute_reps=attribute_reps,
         regions=regions,
+        baseline=baseline,
     )
     call = {
         "scenarios": [str(s) for s in scenarios] if scenarios else None,
@@ -488,6 +493,7 @@ def run_batch(
         "uncertain": uncertain or None,
         "discount_rate": discount_rate,
         "regions": list(regions) if regions else None,
+        "baseline": baseline,
     }
     command = ["sim.run_batch", *(f"{k}={v!r}" for k, v in call.items() if v is not None)]
     return execute_batch(

@@ -38,6 +38,7 @@ from sim.scenario import (
     overrides_to_tree,
     uncertain_parameters,
 )
+from sim.scenario.money import roster_lines
 
 DEFAULT_SEED = 20240301
 """Root seed when none is given (recorded in the manifest either way)."""
@@ -46,7 +47,7 @@ DEFAULT_REPS = 20
 DEFAULT_REFERENCE = "competition"
 """Scenario the others are compared with when ``--reference`` is not given (if in the batch)."""
 BASELINE = "no_programs"
-"""Scenario against which value for money is computed, when it is in the batch."""
+"""Default value-for-money baseline (``--baseline``): used when it is in the batch."""
 QUICK_HOUSEHOLDS, QUICK_MONTHS, QUICK_REPS = 2_000, 24, 3
 """Sizes of ``--quick`` (explicit flags win over them)."""
 
@@ -137,6 +138,9 @@ class Plan:
         discount_rate: Social discount rate of value for money, per year (a fraction;
             ``--discount-rate``, default :data:`sim.measures.discounting.DISCOUNT_RATE_ANNUAL`).
             Like the reference, it changes the summary and report, not the runs.
+        baseline: The scenario against which value for money is computed (``--baseline``,
+            default :data:`BASELINE`); without it in the batch, no value for money. Like the
+            reference, it changes the summary and report, not the runs.
     """
 
     points: list[Point]
@@ -150,6 +154,7 @@ class Plan:
     arguments: dict[str, Any] = field(default_factory=dict)
     drawn: dict[str, tuple[float, float]] = field(default_factory=dict)
     discount_rate: float = DISCOUNT_RATE_ANNUAL
+    baseline: str = BASELINE
 
     @property
     def uncertain(self) -> bool:
@@ -221,6 +226,7 @@ def plan_batch(
     attribute: str | None = None,
     attribute_reps: int | None = None,
     regions: Sequence[str] | None = None,
+    baseline: str | None = None,
 ) -> Plan:
     """Resolve a batch: scenarios, overrides, sweep points, replicate seeds and run ids.
 
@@ -237,8 +243,8 @@ def plan_batch(
         The :class:`Plan`.
 
     Raises:
-        BatchInputError: Bad sizes, seeds, overrides, sweeps, reference, discount rate or
-            attribution.
+        BatchInputError: Bad sizes, seeds, overrides, sweeps, reference, discount rate,
+            attribution or baseline (``baseline`` not a scenario of the batch).
         ScenarioError: A scenario file is missing or invalid.
     """
     names = [str(s) for s in scenarios] if scenarios else available_scenarios()
@@ -301,9 +307,36 @@ def plan_batch(
             )
         arguments["attribute"] = attribute
         arguments["attribute_reps"] = positive_int(attribute_reps, "--attribute-reps") or 4
+    if baseline is not None:  # likewise: the value-for-money baseline (default no_programs)
+        arguments["baseline"] = _baseline(baseline, list(dict.fromkeys(p.scenario for p in points)))
     return Plan(
-        points, runs, reps_n, root_seed, ref, note, sweep_keys, overrides, arguments, drawn, rate
+        points,
+        runs,
+        reps_n,
+        root_seed,
+        ref,
+        note,
+        sweep_keys,
+        overrides,
+        arguments,
+        drawn,
+        rate,
+        arguments.get("baseline", BASELINE),
     )
+
+
+def _baseline(baseline: Any, scenario_names: Sequence[str]) -> str:
+    """The value-for-money baseline asked for: a scenario of the batch.
+
+    Raises:
+        BatchInputError: When it is not one of the batch's scenarios.
+    """
+    if not isinstance(baseline, str) or baseline not in scenario_names:
+        raise BatchInputError(
+            f"--baseline {baseline}: not a scenario of this batch (scenarios: "
+            f"{', '.join(scenario_names)}); name the baseline among the scenarios to run"
+        )
+    return baseline
 
 
 def _canonical_regions(values: Sequence[Any], flag: str) -> list[str]:
@@ -538,7 +571,10 @@ def _uncertain_runs(
 
 
 def show(plan: Plan) -> str:
-    """Each resolved scenario point as TOML, preceded by a comment line naming it.
+    """Each resolved scenario point as TOML, preceded by comment lines naming it.
+
+    The comments name the point, then give the region's money and the merged roster in
+    rupiah for the region and per 1,000 households (:func:`sim.scenario.money.roster_lines`).
 
     Args:
         plan: The plan.
@@ -555,6 +591,7 @@ def show(plan: Plan) -> str:
             f"# scenario {p.label}: {region}content hash {p.content_hash}, {plan.reps} "
             f"replicates, from {p.source}"
         )
+        head += "".join(f"\n# {line}" for line in roster_lines(p.config))
         try:
             body = tomli_w.dumps(p.payload)
         except (TypeError, ValueError):  # a value TOML cannot hold (None): fall back to JSON

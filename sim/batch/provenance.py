@@ -132,7 +132,10 @@ def build_manifest(
         "reference": plan.reference,
         "reference_requested": plan.arguments.get("reference") or DEFAULT_REFERENCE,
         "reference_note": plan.reference_note,
-        "baseline_for_value_for_money": BASELINE if BASELINE in plan.scenario_names else None,
+        "baseline_for_value_for_money": plan.baseline
+        if plan.baseline in plan.scenario_names
+        else None,
+        "baseline_requested": plan.arguments.get("baseline") or BASELINE,
         "discount_rate_annual": plan.discount_rate,
         "arguments": plan.arguments,
         "overrides": plan.overrides,

@@ -2,8 +2,9 @@
 
 The summary reads every run file from disk in turn (memory stays flat however many runs), takes
 each run's final month and its mean over months 1.., and hands them to ``sim.stats``. Value for
-money is computed against the ``no_programs`` run of the same replicate and sweep point, with
-the batch's discount rate (``Plan.discount_rate``). Every row carries its point's region: the
+money is computed against the baseline's run (``Plan.baseline``: ``--baseline``, default
+``no_programs``) of the same replicate and sweep point, with the batch's discount rate
+(``Plan.discount_rate``). Every row carries its point's region: the
 column ``region``, after ``scenario`` (or where the sweep puts it when ``region`` is swept).
 """
 
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim import stats
-from sim.batch.plan import BASELINE, REGION, Plan
+from sim.batch.plan import REGION, Plan
 from sim.measures.value_for_money import value_for_money_frames
 
 
@@ -36,7 +37,7 @@ def summarise_folder(out: Path, plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]
     vfm_rows: list[dict[str, Any]] = []
     p0: dict[int, list[np.ndarray]] = {}
     months_of: dict[int, np.ndarray] = {}
-    baseline_point = {p.sweep: i for i, p in enumerate(plan.points) if p.scenario == BASELINE}
+    baseline_point = {p.sweep: i for i, p in enumerate(plan.points) if p.scenario == plan.baseline}
     by_point_rep = {(s.point, s.replicate): s.run_id for s in plan.runs}
     for spec in plan.runs:
         p = plan.points[spec.point]
@@ -52,7 +53,7 @@ def summarise_folder(out: Path, plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]
             p0.setdefault(spec.point, []).append(ts["p0"].to_numpy(np.float64))
             months_of[spec.point] = ts["month"].to_numpy()
         base = baseline_point.get(p.sweep)
-        if base is not None and p.scenario != BASELINE:
+        if base is not None and p.scenario != plan.baseline:
             base_id = by_point_rep[(base, spec.replicate)]
             base_ts = pd.read_parquet(out / "runs" / f"{base_id}.parquet")
             vfm = value_for_money_frames(ts, base_ts, plan.discount_rate)
@@ -75,7 +76,7 @@ def _summary(
         vfm_frame = pd.DataFrame(vfm_rows)
         vfm_metrics = [c for c in vfm_frame.columns if c not in [*keys, "replicate", "statistic"]]
         vfm_summary = stats.summarise_samples(vfm_frame, keys, vfm_metrics)
-        vfm_summary["reference"] = BASELINE
+        vfm_summary["reference"] = plan.baseline
         summary = pd.concat([summary, vfm_summary], ignore_index=True)
     summary["n"] = summary["n"].astype("int64")
     summary["diff_n"] = summary["diff_n"].astype("int64")

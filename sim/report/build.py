@@ -64,7 +64,7 @@ def build_report(
     add_value_for_money_table(doc, data, lang, covers)
     add_attribution(doc, data, lang)
     add_money_table(doc, data, lang)
-    add_figures(doc, drawn, lang)
+    add_figures(doc, drawn, lang, data.baseline)
     add_assumptions(doc, data, lang)
     add_citation(doc, data, lang)
     return doc.markdown(), doc.html(data.folder, title, lang)

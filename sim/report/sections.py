@@ -312,14 +312,16 @@ def add_money_table(doc: Document, data: ReportData, lang: str) -> None:
     )
 
 
-def add_figures(doc: Document, drawn: Mapping[str, Path], lang: str) -> None:
-    """The figures drawn, with captions, in ``FIGURES`` order."""
+def add_figures(
+    doc: Document, drawn: Mapping[str, Path], lang: str, base: str = "no_programs"
+) -> None:
+    """The figures drawn, with captions, in ``FIGURES`` order (``base``: the VfM baseline)."""
     doc.h(2, t("h_figures", lang))
     for stem, _ in FIGURES:
         if stem in drawn:
-            doc.fig(f"figures/{stem}.png", caption(stem, lang))
+            doc.fig(f"figures/{stem}.png", caption(stem, lang, base=base))
         elif stem == "value_for_money":
-            doc.p(t("no_vfm_fig", lang))
+            doc.p(t("no_vfm_fig", lang, base=base))
     doc.p(t("lorenz_note", lang))
 
 

@@ -45,9 +45,10 @@ def t(key: str, lang: str, **kwargs: Any) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
-def caption(stem: str, lang: str) -> str:
-    """The caption of the figure ``figures/<stem>.png`` in ``lang``."""
-    return str(words(lang)["captions"][stem])
+def caption(stem: str, lang: str, **kwargs: Any) -> str:
+    """The caption of the figure ``figures/<stem>.png`` in ``lang`` with ``kwargs`` filled in."""
+    text = str(words(lang)["captions"][stem])
+    return text.format(**kwargs) if kwargs else text
 
 
 def placeholders(text: str) -> set[str]:

@@ -35,6 +35,7 @@ class Institution(Section):
         "rupiah per 1,000 households represented (opening balance)",
         "assumption: about six months of an average member's giving",
         ge=0,
+        absolute=("budget_rp", 1),
     )
     overhead_share: float = param(
         0.4,
@@ -79,6 +80,7 @@ class Institution(Section):
         "assumption: the roster of nine spends ~14% of giving (Donors.giving Rp 12.5 M) on "
         "fundraising (the amil share is capped at 12.5% of zakat)",
         ge=0,
+        absolute=("fundraising_effort_rp_per_year", 12),
     )
     transparency: float = param(
         0.8,
@@ -111,12 +113,14 @@ class Donors(Section):
         "dakwah left out): 38.7 x 0.94 x 0.341 = Rp 12.4 M (docs/VALIDATION.md, Reach that "
         "fits the money)",
         ge=0,
+        absolute=("giving_rp_per_year", 12),
     )
     reference_fundraising: float = param(
         1_800_000.0,
         "rupiah per 1,000 households per month",
         "assumption: the roster's total fundraising effort (9 x Rp 200,000)",
         gt=0,
+        absolute=("reference_fundraising_rp_per_year", 12),
     )
     elasticity: float = param(
         0.3,
@@ -171,6 +175,7 @@ class Business(Section):
         ge=0,
         range=(0.0, 10_000_000.0),
         range_source="assumption: none to double",
+        absolute=("csr_funds_rp_per_year", 12),
     )
     training_skill: float = param(
         0.5,

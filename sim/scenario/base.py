@@ -1,4 +1,4 @@
-"""The building blocks of the scenario schema: ``param()``, ``Section`` and ``ScenarioError``.
+"""The building blocks of the scenario schema: ``param()``, ``Section`` and the errors.
 
 Every scenario parameter is declared with ``param()``, which records its default, unit and
 source (and, for uncertain parameters, a plausible range) in the field's JSON schema; every
@@ -25,6 +25,23 @@ class ScenarioError(ValueError):
         super().__init__(text)
 
 
+class FieldError(ValueError):
+    """A validator's complaint about one field, which the one-line message names.
+
+    Raised inside the schema's validators (pydantic wraps it); ``validate_scenario`` reads
+    ``field`` back so that the message names the field, not the top level.
+
+    Attributes:
+        field: Dotted path of the field (``institutions.0.budget_rp``).
+        detail: What is wrong and what is allowed.
+    """
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field}: {detail}")
+        self.field = field
+        self.detail = detail
+
+
 def param(
     default: Any,
     unit: str,
@@ -32,6 +49,7 @@ def param(
     *,
     range: tuple[float, float] | None = None,  # noqa: A002 (the schema's word for it)
     range_source: str | None = None,
+    absolute: tuple[str, float | str] | None = None,
     **constraints: Any,
 ) -> Any:
     """Declare a scenario parameter with its unit and source.
@@ -43,6 +61,13 @@ def param(
         range: Plausible range ``(low, high)`` for uncertainty and sensitivity analysis
             (``sim.sensitivity``); stored as ``json_schema_extra["range"]``.
         range_source: Why that range (appended to the documented source).
+        absolute: For an amount per 1,000 households represented, its absolute form for the
+            whole region and how often the amount occurs a year: ``(name, per_year)``, the
+            name ending ``_rp_per_year`` (rupiah a year, for an amount per month) or ``_rp``
+            (rupiah, for an opening balance or a cost per event); ``per_year`` is a number
+            (12 a month, 1 for an opening balance, counted once) or the dotted path of a
+            "months between" field. Stored as ``json_schema_extra["absolute"]``; converted at
+            validation (``sim.scenario.money``).
         **constraints: pydantic constraints (ge, le, gt, lt, ...).
 
     Returns:
@@ -57,6 +82,11 @@ def param(
         extra["source"] = f"{source}; uncertainty range {lo:g}-{hi:g}" + (
             f" ({range_source})" if range_source else ""
         )
+    if absolute is not None:
+        name, per_year = absolute
+        if not name.endswith(("_rp", "_rp_per_year")):
+            raise ValueError(f"absolute form {name!r} must end with _rp or _rp_per_year")
+        extra["absolute"] = {"name": name, "per_year": per_year}
     return Field(default, json_schema_extra=extra, **constraints)
 
 

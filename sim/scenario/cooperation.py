@@ -56,6 +56,7 @@ class Alliance(Section):
         ge=0,
         range=(0.0, 200000.0),
         range_source="none to ~10% of a member's budget",
+        absolute=("coordination_cost_rp_per_year", 12),
     )
     member_exponent: float = param(
         0.5,
@@ -143,6 +144,7 @@ class Knowledge(Section):
         ge=0,
         range=(250_000.0, 1_000_000.0),
         range_source="assumption: half to double",
+        absolute=("forum_cost_rp", "cooperation.knowledge.interval_months"),
     )
     learning_rate: float = param(
         0.2,

@@ -2,7 +2,12 @@
 
 A scenario is a TOML file in ``scenarios/``. It may ``extends`` another scenario or preset (a
 name looked up in ``scenarios/`` and ``scenarios/presets/``, or a path relative to the extending
-file); tables merge field by field and lists are replaced.
+file); tables merge field by field and lists are replaced, except the roster: ``institutions``
+merge by ``name`` (an entry with a known name updates that institution field by field, a new
+name is appended) unless the extending file (or override) sets ``institutions_replace = true``,
+whose roster then replaces the inherited one. Writing one form of an amount (``budget`` per
+1,000 households or ``budget_rp`` for the region, ``sim.scenario.money``) replaces the other
+form inherited.
 """
 
 from __future__ import annotations
@@ -134,15 +139,137 @@ def read_toml(path: Path) -> dict[str, Any]:
     return data
 
 
+ROSTER = "institutions"
+"""The list that merges by ``name``."""
+REPLACE_ROSTER = "institutions_replace"
+"""Top-level switch of a file or override: its ``institutions`` replace the inherited roster."""
+
+
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge ``over`` into ``base``: tables merge field by field, everything else is replaced."""
+    """Merge ``over`` into ``base``: tables merge field by field, the roster by name.
+
+    Other values (and lists) are replaced; a value in ``over`` replaces the other form of the
+    same amount in ``base`` (``budget`` and ``budget_rp``). The roster (``institutions``)
+    merges by ``name`` (:func:`merge_roster`) unless ``over`` sets ``institutions_replace =
+    true``; that switch is consumed here and never reaches the result.
+
+    Args:
+        base: The inherited content.
+        over: The extending file's content, or an override tree.
+
+    Returns:
+        The merged content (``base`` and ``over`` are left unchanged).
+    """
+    replace = over.get(REPLACE_ROSTER) is True
+    out = _merge(base, {k: v for k, v in over.items() if k != REPLACE_ROSTER})
+    out.pop(REPLACE_ROSTER, None)
+    if replace:
+        out[ROSTER] = over.get(ROSTER, [])
+    return out
+
+
+ABSOLUTE_SUFFIXES = ("_rp_per_year", "_rp")
+"""Endings of the absolute form of an amount (``budget_rp`` for ``budget``; sim.scenario.money)."""
+
+
+def other_forms(key: Any) -> tuple[str, ...]:
+    """The names of the other forms of the same amount (by the naming convention).
+
+    ``budget_rp`` -> ``("budget",)``; ``budget`` -> ``("budget_rp", "budget_rp_per_year")``.
+    """
+    if not isinstance(key, str):
+        return ()
+    for suffix in ABSOLUTE_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return (key[: -len(suffix)],)
+    return tuple(key + suffix for suffix in ABSOLUTE_SUFFIXES)
+
+
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any], top: bool = True) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
+        for other in other_forms(key):
+            if other not in over:
+                out.pop(other, None)
         if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = deep_merge(out[key], value)
+            out[key] = _merge(out[key], value, top=False)
+        elif top and key == ROSTER and isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = merge_roster(out[key], value)
         else:
             out[key] = value
     return out
+
+
+def merge_roster(base: list[Any], over: list[Any]) -> list[Any]:
+    """The inherited roster updated by name: known names field by field, new names appended.
+
+    An entry of ``over`` whose ``name`` is not a string, or whose name ``over`` repeats, is
+    appended as it is (validation then names what is wrong: a missing name, a duplicate).
+
+    Args:
+        base: The inherited roster (tables).
+        over: The extending file's roster.
+
+    Returns:
+        The merged roster, in the inherited order with new entries at the end.
+    """
+    out = list(base)
+    index = {
+        item["name"]: k
+        for k, item in enumerate(out)
+        if isinstance(item, Mapping) and isinstance(item.get("name"), str)
+    }
+    names = [i.get("name") for i in over if isinstance(i, Mapping)]
+    for item in over:
+        name = item.get("name") if isinstance(item, Mapping) else None
+        if isinstance(name, str) and name in index and names.count(name) == 1:
+            out[index[name]] = _merge(out[index[name]], item, top=False)
+        else:
+            out.append(item)
+    return out
+
+
+def check_layer(data: Mapping[str, Any], source: str) -> None:
+    """Refuse what one file (or override tree) may not say, naming the file and field.
+
+    Both forms of one amount in one table, a name twice in the roster, and an
+    ``institutions_replace`` that is not true or false.
+
+    Raises:
+        ScenarioError: One line naming ``source`` and the field.
+    """
+    flag = data.get(REPLACE_ROSTER)
+    if flag is not None and not isinstance(flag, bool):
+        raise ScenarioError(
+            f"{source}: field '{REPLACE_ROSTER}': must be true (this file's institutions "
+            f"replace the inherited roster) or false (merge by name), got {flag!r}"
+        )
+    roster = data.get(ROSTER)
+    if isinstance(roster, list):
+        names = [i.get("name") for i in roster if isinstance(i, Mapping)]
+        twice = sorted({n for n in names if isinstance(n, str) and names.count(n) > 1})
+        if twice:
+            raise ScenarioError(
+                f"{source}: field '{ROSTER}': {', '.join(repr(n) for n in twice)} twice (one "
+                "entry per name; an entry with an inherited name updates that institution)"
+            )
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, where = stack.pop()
+        items = node.items() if isinstance(node, Mapping) else enumerate(node)
+        for key, value in items:
+            dotted = f"{where}.{key}" if where else str(key)
+            if isinstance(value, (Mapping, list)):
+                stack.append((value, dotted))
+            if not isinstance(node, Mapping) or not key.endswith(ABSOLUTE_SUFFIXES):
+                continue
+            (other,) = other_forms(key)
+            if other in node:
+                raise ScenarioError(
+                    f"{source}: field '{dotted}': give one form of this amount, not both "
+                    f"({other} per 1,000 households represented, or {key} in rupiah for the "
+                    "whole region)"
+                )
 
 
 def read_with_parents(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -153,9 +280,10 @@ def read_with_parents(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any
     if len(chain) > 32:
         raise ScenarioError(f"{path}: field 'extends': inheritance deeper than 32 files")
     data = read_toml(path)
+    check_layer(data, str(path))
     parent = data.pop("extends", None)
     if parent is None:
-        return data
+        return deep_merge({}, data)  # consumes institutions_replace
     if not isinstance(parent, str) or not parent:
         raise ScenarioError(
             f"{path}: field 'extends': must be a scenario name or a path, got {parent!r}"

@@ -8,6 +8,7 @@ from typing import Any
 
 from sim.scenario.base import ScenarioError
 from sim.scenario.files import (
+    check_layer,
     deep_merge,
     overrides_to_tree,
     read_toml,
@@ -27,7 +28,9 @@ def load_scenario(
         name_or_path: A name in ``scenarios/`` (or ``scenarios/presets/``) or a path to a TOML
             file.
         overrides: Dotted field paths mapped to values, validated like the file, e.g.
-            ``{"population.households": 100_000, "months": 12}``.
+            ``{"population.households": 100_000, "months": 12}``; merged like an extending
+            file (the roster by name unless ``institutions_replace`` is true, an amount's
+            absolute form replacing its per-1,000 form).
 
     Returns:
         The validated :class:`Scenario`.
@@ -43,19 +46,20 @@ def load_scenario(
     tree = overrides_to_tree(overrides) if overrides else {}
     if tree:
         check_finite(tree, "overrides")
+        check_layer(tree, "overrides")
     if "region" in tree or "region" in data:
         where = "overrides" if "region" in tree else source
         region, preset = region_preset(tree.get("region", data.get("region")), where)
         if preset:
             # the file alone first, so that its own errors name the file, not the region
-            validate_scenario({**data, "region": region}, source)
+            validate_scenario({**data, "region": region}, source, partial=True)
             data = deep_merge(data, preset)
             source = f"{source} in region {region}"
         data["region"] = region
         tree.pop("region", None)
     if tree:
         # the file alone first, so that its own errors name the file without "with overrides"
-        validate_scenario(data, source)
+        validate_scenario(data, source, partial=True)
         data = deep_merge(data, tree)
         source = f"{source} with overrides"
     return validate_scenario(data, source)

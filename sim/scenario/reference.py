@@ -61,6 +61,8 @@ class Row:
         required: The field has no default (institution name, theme, programme).
         unit: Unit (with the allowed values of a choice).
         source: Where the default comes from.
+        instead_of: For the absolute form of an amount (``budget_rp``), the per-1,000 field
+            it replaces (``budget``); it has no default of its own.
     """
 
     path: str
@@ -68,6 +70,7 @@ class Row:
     required: bool
     unit: str
     source: str
+    instead_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,12 +166,26 @@ def _walk(
         else:
             default, required = _field_default(info)
         rows.append(Row(dotted, default, required, _unit(info), _extra(info, "source")))
+        rows += _absolute_rows(cls, name, path)
         item = _list_item_class(info.annotation)
         if item is not None:
             below.append((item, None, f"{dotted}[]", _summary(item)))
     yield Table(path, summary, rows)
     for sub, value, dotted, sub_summary in below:
         yield from _walk(sub, value, dotted, sub_summary)
+
+
+def _absolute_rows(cls: type[BaseModel], name: str, path: str) -> list[Row]:
+    """The row of a field's absolute form (``sim.scenario.money``), if it has one."""
+    from sim.scenario.money import amounts
+
+    rows = []
+    for a in amounts(Scenario):
+        item = f"{'.'.join(a.section)}[]" if a.in_list else ".".join(a.section)
+        if a.field == name and item == path:
+            dotted = f"{path}.{a.absolute}"
+            rows.append(Row(dotted, None, False, a.absolute_unit(), a.absolute_source(), a.field))
+    return rows
 
 
 def schema_tables() -> list[Table]:
@@ -260,7 +277,12 @@ def _schema_part() -> list[str]:
         "One table per section of `sim.scenario.Scenario`, in declaration order. Defaults are",
         "those of the bare schema (`Scenario()`); `institutions[]` are the fields of each entry",
         "of the roster list. Money is rupiah at March 2024 prices; amounts that scale with the",
-        "population are per 1,000 households represented.",
+        "population are per 1,000 households represented. The money a planner budgets may be",
+        "written instead in rupiah for the whole region (`*_rp_per_year` for a monthly amount,",
+        "`*_rp` for an opening balance or a cost per event; not both forms of one amount):",
+        "validation converts it at the scenario's `population.households_represented` and",
+        "records it in `converted_from_rupiah`. Any such amount whose yearly total exceeds",
+        "a tenth of the region's household consumption is refused (`sim/scenario/money.py`).",
         "",
     ]
     for table in schema_tables():
@@ -271,7 +293,11 @@ def _schema_part() -> list[str]:
         rows = [
             (
                 _code(r.path),
-                "(required)" if r.required else _code(format_value(r.default)),
+                f"(instead of {_code(r.instead_of)})"
+                if r.instead_of
+                else "(required)"
+                if r.required
+                else _code(format_value(r.default)),
                 _text(r.unit),
                 _text(r.source),
             )

@@ -1,15 +1,17 @@
 """Schema: the root ``Scenario``, every parameter of a run, section by section.
 
 Money is rupiah at March 2024 prices. Rates are per month unless the name says otherwise.
-Amounts that scale with the population are set per 1,000 households represented.
+Amounts that scale with the population are set per 1,000 households represented; a scenario may
+write them in rupiah for the whole region instead (``sim.scenario.money``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from sim.scenario.actors import Business, Donors, Institution
 from sim.scenario.base import Section, param
@@ -17,8 +19,13 @@ from sim.scenario.cooperation import Cooperation
 from sim.scenario.demography import Demography, Measurement, Schooling, Seasons, Spillovers
 from sim.scenario.government import Government
 from sim.scenario.household import Assets, Consumption, Health, Income, Shocks
+from sim.scenario.money import CONVERTED_FIELD, Converted, check_plausible, convert_absolute
 from sim.scenario.population import Calibration, Population, PovertyLine
 from sim.scenario.programmes import Programmes
+
+PARTIAL = "partial"
+"""Validation context key: a file checked before its region or overrides are merged (the bound
+on money, which depends on the final households represented, is then not applied)."""
 
 SCHEMA_VERSION = 1
 """Version of the scenario schema; bump when a field changes meaning."""
@@ -62,6 +69,19 @@ class Scenario(Section):
     donors: Donors = Donors()
     business: Business = Business()
     cooperation: Cooperation = Cooperation()
+    converted_from_rupiah: dict[str, Converted] = Field(
+        default_factory=dict,
+        json_schema_extra={
+            "unit": "per-1,000 field (institutions by name) -> the absolute amount written",
+            "source": "the scenario's *_rp and *_rp_per_year fields, converted at validation "
+            "(sim/scenario/money.py, docs/parameters.md); left out of the content hash",
+        },
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _absolute_amounts(cls, data: Any) -> Any:
+        return convert_absolute(data, cls)
 
     @field_validator("region")
     @classmethod
@@ -101,12 +121,21 @@ class Scenario(Section):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _money_plausible(self, info: ValidationInfo) -> Scenario:
+        if not (info.context or {}).get(PARTIAL):
+            check_plausible(self)
+        return self
+
     def content_hash(self) -> str:
-        """Hash of the canonical scenario content (name and description excluded).
+        """Hash of the canonical scenario content: what the run computes.
+
+        The name, the description and the record of amounts converted from rupiah
+        (``converted_from_rupiah``; the converted values are in) are left out.
 
         Returns:
             16 hexadecimal characters identifying what the scenario computes.
         """
-        data = self.model_dump(mode="json", exclude={"name", "description"})
+        data = self.model_dump(mode="json", exclude={"name", "description", CONVERTED_FIELD})
         blob = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:16]

@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.scenario.base import ScenarioError
-from sim.scenario.schema import Scenario
+from sim.scenario.base import FieldError, ScenarioError
+from sim.scenario.schema import PARTIAL, Scenario
 
 
 def _allowed(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> str:
@@ -29,6 +29,10 @@ def _describe_error(err: Mapping[str, Any], cls: type[BaseModel], data: Mapping[
     loc = tuple(err.get("loc", ()))
     field = ".".join(str(p) for p in loc) or "(top level)"
     kind = err.get("type", "")
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldError):  # a validator that names its field (sim.scenario.money)
+        where = ".".join([*(str(p) for p in loc), cause.field])
+        return f"field '{where}': {cause.detail}"
     if kind == "extra_forbidden":
         allowed = _allowed(cls, loc)
         return f"field '{field}': unknown field (allowed here: {allowed})"
@@ -42,12 +46,15 @@ def _describe_error(err: Mapping[str, Any], cls: type[BaseModel], data: Mapping[
     return f"field '{field}': {msg} (got {got_text})"
 
 
-def validate_scenario(data: Mapping[str, Any], source: str) -> Scenario:
+def validate_scenario(data: Mapping[str, Any], source: str, partial: bool = False) -> Scenario:
     """Validate a merged raw scenario and turn errors into one line.
 
     Args:
         data: The merged TOML content (``extends`` already resolved).
         source: The file (or other origin) named in error messages.
+        partial: The file before its region's preset or the overrides are merged (checked
+            alone so that its errors name it): the bound on money, which depends on the
+            households represented in the end, is left to the whole.
 
     Returns:
         The validated scenario.
@@ -56,7 +63,7 @@ def validate_scenario(data: Mapping[str, Any], source: str) -> Scenario:
         ScenarioError: With the file, the first offending field and what is allowed.
     """
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context={PARTIAL: True} if partial else None)
     except ValidationError as exc:
         errors = exc.errors()
         first = _describe_error(errors[0], Scenario, data)
