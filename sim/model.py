@@ -47,6 +47,7 @@ from sim.world.government import government_month
 from sim.world.households import Households
 from sim.world.lines import line_factor, poverty_lines
 from sim.world.measurement import measured_consumption_pc
+from sim.world.poststratify import poststratify
 from sim.world.synthesis import synthesize
 
 F32 = np.float32
@@ -77,6 +78,8 @@ class PovertyModel(mesa.Model):
     Attributes:
         config: The scenario this model runs.
         households: The household arrays.
+        poststratification: Month 0's weight adjustment per area
+            (``sim.world.poststratify``; empty unless the scenario sets a ``p0_target``).
         month: Months simulated so far.
     """
 
@@ -100,6 +103,8 @@ class PovertyModel(mesa.Model):
         self.households: Households = synthesize(scenario, self.streams)
         # the start is the dynamics' own steady state: a burn-in before month 0
         self.subdistricts = burn_in(scenario, self.households, self.streams)
+        # a region's preset: month 0's weights post-stratified to BPS's headcount per area
+        self.poststratification = poststratify(scenario, self.households, self.streams)
         self.lines0 = poverty_lines(scenario, self.households.urban)  # March 2024
         self.lines = self.lines0.copy()  # this month's lines (their real drift), shared
         self._gov_background = 0.0

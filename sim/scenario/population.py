@@ -38,9 +38,10 @@ class Population(Section):
     urban_person_share: float = param(
         0.588,
         "share of persons",
-        "BPS March 2024: 11.64 M urban poor at 7.09% and 13.58 M rural poor at 11.79% imply 58.8%",
-        gt=0,
-        lt=1,
+        "BPS March 2024: 11.64 M urban poor at 7.09% and 13.58 M rural poor at 11.79% imply "
+        "58.8% (1 only when every sub-district is urban, 0 only when none is)",
+        ge=0,
+        le=1,
     )
     members_mean_urban: float = param(
         3.6,
@@ -94,6 +95,18 @@ class Population(Section):
                 f"urban_subdistricts ({self.urban_subdistricts}) cannot exceed "
                 f"subdistricts ({self.subdistricts})"
             )
+        share = self.urban_person_share
+        if share == 1 and self.urban_subdistricts != self.subdistricts:
+            raise ValueError(
+                "urban_person_share 1 (no rural persons) needs every sub-district urban: "
+                f"urban_subdistricts = subdistricts ({self.subdistricts}), "
+                f"got {self.urban_subdistricts}"
+            )
+        if share == 0 and self.urban_subdistricts != 0:
+            raise ValueError(
+                "urban_person_share 0 (no urban persons) needs urban_subdistricts = 0, "
+                f"got {self.urban_subdistricts}"
+            )
         return self
 
 
@@ -118,6 +131,16 @@ class AreaDistribution(Section):
         "model's own shocks, illnesses, demography and survey error taken out (log potential "
         "= log GB2 quantile + this correction, linear between the knots), so that the "
         "burnt-in start measures as the GB2. Empty: none",
+    )
+    p0_target: float | None = param(
+        None,
+        "fraction of the area's persons (headcount ratio)",
+        "the region presets (sim.regions.fit): BPS March 2024 P0 of the area (a kabupaten/kota: "
+        "its total P0). Month 0's survey weights are post-stratified to it "
+        "(sim.world.poststratify: the weights of the poor and the non-poor rescaled, the "
+        "area's persons kept; Deville & Sarndal 1992). None: off (the national preset)",
+        gt=0,
+        lt=1,
     )
 
     @model_validator(mode="after")
