@@ -9,6 +9,13 @@ Three fits, in order, each written to the ``indonesia_2024`` preset:
    (``sim.analysis.potential.fit_correction``);
 3. growth: the real growth of earnings fitted to BPS's same-season headcount changes of
    2015-2019 and 2022-2025 by simulated method of moments (``sim.analysis.hindcast``).
+
+With ``--region NAME`` (repeatable), ``--provinces``, ``--districts`` or ``--all`` it fits the
+presets of provinces and kabupaten/kota instead (``sim.regions.fit``, written under
+``scenarios/regions/`` with the table ``scenarios/regions/fits.csv``; ``--all`` also writes
+``docs/regions.md``), in ``--workers`` processes (the same presets whatever the number);
+``--growth-only`` rewrites only the growth line of existing presets
+(``scenarios/regions/growth.csv``).
 """
 
 from __future__ import annotations
@@ -40,18 +47,44 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-growth", action="store_true", help="keep the current growth rate")
     parser.add_argument(
-        "--households", type=int, default=100_000, help="size of the start's and growth's runs"
+        "--households", type=int, default=None,
+        help="size of the start's and growth's runs (default 100,000; regions 20,000)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--seeds", type=int, default=None, help="runs pooled per evaluation (default 3)"
     )
-    parser.add_argument("--seeds", type=int, default=3, help="runs pooled per evaluation")
-    parser.add_argument("--iterations", type=int, default=20, help="iterations of the start")
+    parser.add_argument(
+        "--iterations", type=int, default=None,
+        help="iterations of the start (default 20; regions 6)",
+    )  # fmt: skip
+    regions = parser.add_argument_group("regions (sim.regions.fit)")
+    regions.add_argument(
+        "--region", action="append", default=[], metavar="NAME",
+        help="fit this province or kabupaten/kota (repeatable; a BPS name or code)",
+    )  # fmt: skip
+    regions.add_argument("--provinces", action="store_true", help="fit the 38 provinces")
+    regions.add_argument("--districts", action="store_true", help="fit the 514 kabupaten/kota")
+    regions.add_argument("--all", action="store_true", help="provinces, then kabupaten/kota")
+    regions.add_argument("--workers", type=int, default=1, help="local processes (regions)")
+    regions.add_argument(
+        "--missing", action="store_true", help="only regions without a preset yet"
+    )  # fmt: skip
+    regions.add_argument(
+        "--growth-only", action="store_true",
+        help="rewrite only the growth line of existing presets (scenarios/regions/growth.csv)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     # checked before anything is fitted or written
-    if args.households < 1_000:
-        parser.error(f"--households: at least 1,000 households, got {args.households}")
-    if args.seeds < 1:
-        parser.error(f"--seeds: at least 1 run, got {args.seeds}")
-    if args.iterations < 1:
-        parser.error(f"--iterations: at least 1, got {args.iterations}")
+    for flag in ("households", "seeds", "iterations"):
+        least = 1_000 if flag == "households" else 1
+        value = getattr(args, flag)
+        if value is not None and value < least:
+            parser.error(f"--{flag}: at least {least:,}, got {value}")
+    if args.region or args.provinces or args.districts or args.all or args.growth_only:
+        return _regions(parser, args)
+    args.households = args.households or 100_000
+    args.seeds = args.seeds or 3
+    args.iterations = args.iterations or 20
     from sim.analysis.hindcast import fit_growth
     from sim.analysis.potential import fit_correction
 
@@ -83,6 +116,60 @@ def main(argv: list[str] | None = None) -> int:
         notes += [f"  {line}" for line in hc.summary().splitlines()]
         write_preset(params, figures, growth, correction=fit.correction, notes=notes)
     print(f"wrote {PRESET_PATH}")
+    return 0
+
+
+def _regions(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """The regional presets (``--region``, ``--provinces``, ``--districts``, ``--all``)."""
+    from sim.regions.catalogue import UnknownRegionError, catalogue, resolve_region
+
+    if args.workers < 1:
+        parser.error(f"--workers: at least 1 process, got {args.workers}")
+    chosen = []
+    for text in args.region:
+        try:
+            region = resolve_region(text)
+        except UnknownRegionError as exc:
+            parser.exit(2, f"{parser.prog}: error: --region: {exc}\n")
+        if region.level == "nation":
+            parser.exit(
+                2,
+                f"{parser.prog}: error: --region: {region.name} is the national preset "
+                "(python -m sim.calibrate without --region fits it)\n",
+            )
+        chosen.append(region)
+    levels = {"province"} if args.provinces else set()
+    levels |= {"district"} if args.districts else set()
+    levels |= {"province", "district"} if args.all else set()
+    chosen += [r for r in catalogue() if r.level in levels]
+    if args.growth_only and not chosen:  # --growth-only alone: every written preset
+        chosen = [r for r in catalogue() if r.preset is not None and r.preset.is_file()]
+    chosen = list(dict.fromkeys(chosen))
+    if args.growth_only:
+        from sim.regions.fit import rewrite_growth
+
+        for region in chosen:
+            try:
+                growth, source = rewrite_growth(region)
+            except FileNotFoundError as exc:
+                parser.exit(2, f"{parser.prog}: error: --growth-only: {exc}\n")
+            print(f"{region.name}: growth {growth:.5f} ({source})")
+        return 0
+    if args.missing:
+        chosen = [r for r in chosen if r.preset is not None and not r.preset.is_file()]
+    from sim.regions.fit_many import fit_regions
+
+    settings = {k: getattr(args, k) for k in ("households", "seeds", "iterations")}
+    failed = fit_regions(
+        chosen, workers=args.workers, **{k: v for k, v in settings.items() if v is not None}
+    )
+    if args.all:
+        from sim.regions.doc import write_doc
+
+        print(f"wrote {write_doc()}")
+    if failed:
+        print(f"{len(failed)} region(s) failed: {'; '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 
