@@ -125,7 +125,7 @@ def test_the_local_map_is_exact_on_a_quadratic():
     assert growth._root(pts, target) == pytest.approx(0.0437, abs=1e-10)
 
 
-@pytest.mark.skipif(not growth.OUT.exists(), reason="growth.csv not written yet")
+@pytest.mark.skipif(not growth.SUMMARY.exists(), reason="growth.csv not written yet")
 def test_the_written_table_is_its_own_shrinkage():
     table, points, s = growth.read()
     assert len(table) == 38 and table.province.is_unique

@@ -2,8 +2,9 @@
 
 ``python -m sim.regions.growth`` writes ``scenarios/regions/growth.csv`` (one row per province;
 its column ``growth`` is what ``python -m sim.calibrate --growth-only`` writes into the
-province presets) and ``scenarios/regions/growth_evaluations.csv`` (every simulated point of
-the map from growth to the headcount's trend, for the checks). Three steps (docs/ODD.md,
+province presets), ``growth_evaluations.csv`` beside it (every simulated point of the map from
+growth to the headcount's trend, for the checks) and ``growth_summary.csv`` (the prior, tau,
+the simulation's size). Three steps (docs/ODD.md,
 "Regional growth"):
 
 1. **The observed trend.** BPS's same-season changes of the province's P0 (total, percent
@@ -41,7 +42,6 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -70,6 +70,7 @@ BOUNDS = (-0.05, 0.15)
 """Growths searched (the hindcast's interval)."""
 OUT = REGIONS_DIR / "growth.csv"
 EVALUATIONS = REGIONS_DIR / "growth_evaluations.csv"
+SUMMARY = REGIONS_DIR / "growth_summary.csv"
 
 
 def _window_label(first: int, last: int) -> str:
@@ -513,8 +514,50 @@ def fit_all(
     if nation:
         summary["nation_raw"] = nation[0]["growth_raw"]
         summary["nation_raw_se"] = nation[0]["growth_raw_se"]
+    summary |= aggregate_check(table, points, prior)
     summary |= {"seeds": seeds, "households": households}
     return table[COLUMNS], points, summary
+
+
+def persons(province: str) -> float:
+    """A province's persons in March 2024 (thousands): BPS's poor persons over its P0."""
+    row = provinces("march", "total").set_index("province").loc[province]
+    return float(row.poor_thousands / row.p0 * 100.0)
+
+
+def aggregate_check(table: pd.DataFrame, points: pd.DataFrame, prior: float) -> dict:
+    """The provinces with a raw fit taken together, weighted by persons (not used by the fit).
+
+    Returns:
+        ``agg_share`` (their share of the nation's persons), ``agg_trend`` (their weighted
+        observed trend, points a year), ``agg_trend_at_national`` (their presets' weighted
+        simulated trend at the national growth) and ``agg_growth`` (the one growth at which
+        their weighted simulated trend equals the observed one: the national growth as the
+        provinces' presets would fit it; empty when not found in :data:`BOUNDS`).
+    """
+    fitted = table[table.growth_raw.notna()]
+    if fitted.empty:
+        return {}
+    share = np.array([persons(p) for p in fitted.province])
+    total = sum(persons(p) for p in _provinces())
+    s = share / share.sum()
+    maps = [points[(points.region == p) & (points.window == "all")] for p in fitted.province]
+
+    def sim(g: float) -> float:
+        return float(sum(si * _interp(m, g)[0] for si, m in zip(s, maps, strict=True)))
+
+    observed = float((s * fitted.trend.to_numpy()).sum())
+    lo, hi = prior - 3 * STEP, prior + 3 * STEP
+    try:
+        g_agg = float(optimize.brentq(lambda g: sim(g) - observed, lo, hi))
+    except ValueError:
+        g_agg = float("nan")
+    return {
+        "agg_share": float(share.sum() / total),
+        "agg_trend": observed,
+        "agg_trend_at_national": sim(prior),
+        "agg_growth": g_agg,
+    }
 
 
 def leave_one_window_out(table: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
@@ -579,29 +622,20 @@ def leave_one_window_out(table: pd.DataFrame, points: pd.DataFrame) -> pd.DataFr
     return pd.DataFrame(out)
 
 
-def read_summary(path: Path = OUT) -> dict:
-    """The summary line written as the first comment of ``growth.csv``."""
-    first = path.read_text().splitlines()[0]
-    return dict(
-        (k, float(v) if re.fullmatch(r"[-0-9.e+]+", v) else v)
-        for k, v in (item.split("=", 1) for item in first.lstrip("# ").split("; "))
-    )
-
-
 def write(table: pd.DataFrame, points: pd.DataFrame, summary: dict) -> None:
-    """Write ``growth.csv`` (a first comment line with the summary) and the simulated points."""
+    """Write ``growth.csv``, the simulated points and the summary (``key,value`` rows)."""
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    line = "; ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
-                     for k, v in summary.items())  # fmt: skip
-    with OUT.open("w") as f:
-        f.write(f"# {line}\n")
-        table.to_csv(f, index=False, float_format="%.6g", lineterminator="\n")
+    table.to_csv(OUT, index=False, float_format="%.6g", lineterminator="\n")
     points.to_csv(EVALUATIONS, index=False, float_format="%.6g", lineterminator="\n")
+    pd.DataFrame({"key": list(summary), "value": list(summary.values())}).to_csv(
+        SUMMARY, index=False, float_format="%.6g", lineterminator="\n"
+    )
 
 
 def read() -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """``growth.csv``, the simulated points and the summary, as :func:`write` left them."""
-    return pd.read_csv(OUT, comment="#"), pd.read_csv(EVALUATIONS), read_summary(OUT)
+    summary = pd.read_csv(SUMMARY).set_index("key").value.astype(float).to_dict()
+    return pd.read_csv(OUT), pd.read_csv(EVALUATIONS), summary
 
 
 def _f(x: float, digits: int) -> str:
@@ -644,6 +678,13 @@ def growth_markdown() -> str:
             f"{s['nation_raw']:.4f} (se {s['nation_raw_se']:.4f}) against the hindcast's "
             f"{s['prior']:.4f}."
         )
+    if "agg_growth" in s:
+        text.append(
+            f"Taken together (weighted by persons; {100 * s['agg_share']:.0f}% of the nation), "
+            f"the fitted provinces fell {-s['agg_trend']:.3f} points a year; their presets at "
+            f"the national growth fall {-s['agg_trend_at_national']:.3f}, and one growth "
+            f"common to them all that matches their joint trend is {s['agg_growth']:.4f}."
+        )
     text.append(
         f"Simulation: {int(s['households']):,} households x {int(s['seeds'])} seeds per window "
         "and growth (common random numbers)."
@@ -684,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers < 1:
         parser.error(f"--workers: at least 1, got {args.workers}")
     if args.markdown:
-        if not OUT.exists():
+        if not (OUT.exists() and SUMMARY.exists()):
             print(f"{OUT}: not written yet (run python -m sim.regions.growth)", file=sys.stderr)
             return 2
         print(growth_markdown())
@@ -715,7 +756,7 @@ def main(argv: list[str] | None = None) -> int:
     summary["seconds"] = round(time.perf_counter() - t0, 1)
     write(table, points, summary)
     print(growth_markdown())
-    print(f"wrote {OUT} and {EVALUATIONS} in {summary['seconds']:.0f} s")
+    print(f"wrote {OUT}, {EVALUATIONS.name} and {SUMMARY.name} in {summary['seconds']:.0f} s")
     return 0
 
 
