@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from scipy import special
 
 from sim.analysis.calibration import AREAS, PARAMS
 from sim.analysis.potential import fit_correction
@@ -59,6 +60,8 @@ CHECK_SEEDS = (0, 1, 2)
 """Seeds of the month-0 check (figures are their mean)."""
 VALIDATION_MONTHS = 6
 """March to September 2024: a province's run is compared with BPS September 2024."""
+LOWEST_KNOT = (-2.5, -1.75)
+"""Range of the lowest knot the potential's correction fits (standard normal scores)."""
 GROWTH_PATH = REGIONS_DIR / "growth.csv"
 """Regional growth (column ``growth``), written by the regional growth fit."""
 BASE_SCENARIO = "no_programs"
@@ -181,6 +184,27 @@ def growth_for(region: Region) -> tuple[float, str]:
     return value, "the national preset's (scenarios/regions/growth.csv has no row for it yet)"
 
 
+def lowest_knot(p0: float) -> float:
+    """The lowest knot the potential's correction fits, one score below the poverty quantile.
+
+    Below the quantile of the poor's consumption the model's own shocks, illness and survey
+    error widen the measured tail whatever the potential: where a region's tail is narrow (a
+    high headcount with a small poverty gap, NTT's or Papua Pegunungan's rural areas) the
+    fixed point cannot match the deep knots, the potential flattens over them and month 0's
+    P0 and P1 fall short (Papua Pegunungan's P1 by 0.4 points with the national -2.5). The
+    correction is therefore fitted from ``Phi^-1(P0) - 1`` (on the 0.25 grid of the knots,
+    within :data:`LOWEST_KNOT`): the poverty region itself, and one score below it.
+
+    Args:
+        p0: The region's total headcount (fraction).
+
+    Returns:
+        The lowest fitted knot (standard normal score).
+    """
+    z = float(special.ndtri(min(max(p0, 1e-4), 0.5))) - 1.0
+    return float(np.clip(round(z * 4) / 4, *LOWEST_KNOT))
+
+
 def fit_region(
     region: Region,
     households: int = FIT_HOUSEHOLDS,
@@ -221,7 +245,7 @@ def fit_region(
     overrides = scenario_overrides(t, params, growth)
     fit = fit_correction(
         overrides, households=households, seeds=seeds, iterations=iterations, start=base_corr,
-        average=max(1, iterations // 2),
+        average=max(1, iterations // 2), lowest_knot=lowest_knot(t.total["p0"]),
     )  # fmt: skip
     correction = dict(fit.correction)
     if t.all_urban:  # no rural household: the rural tables copy the urban ones (unused)
@@ -342,8 +366,8 @@ def preset_text(fit: RegionFit) -> str:
     s = fit.settings
     lines.append(
         f"# the potential's correction: {s['iterations']} iterations at {s['households']:,} "
-        f"households x {s['seeds']} seeds from {fit.correction_start}, largest gap at the end "
-        f"{fit.gaps[-1]:.4f} log points"
+        f"households x {s['seeds']} seeds from {fit.correction_start}, knots from "
+        f"{lowest_knot(t.total['p0']):.2f}, largest gap at the end {fit.gaps[-1]:.4f} log points"
     )
     if fit.check:
         c = fit.check
@@ -393,9 +417,9 @@ def _write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def write_preset(fit: RegionFit) -> Path:
-    """Write the region's preset atomically to ``Region.preset``; returns the path."""
-    path = fit.targets.region.preset
+def write_preset(fit: RegionFit, path: Path | None = None) -> Path:
+    """Write the region's preset atomically (to ``Region.preset`` by default); returns it."""
+    path = path or fit.targets.region.preset
     assert path is not None
     _write(path, preset_text(fit))
     return path
@@ -418,8 +442,11 @@ def rewrite_growth(region: Region) -> tuple[float, str]:
     if path is None or not path.is_file():
         raise FileNotFoundError(f"no preset for {region.name} at {path}")
     growth, source = growth_for(region)
-    text = path.read_text(encoding="utf-8")
-    text = _GROWTH_LINE.sub(f"growth_annual = {growth:.5f}", text, count=1)
-    text = _GROWTH_NOTE.sub(f"# growth: {growth:.5f}, {source}", text, count=1)
-    _write(path, text)
+    _write(path, with_growth(path.read_text(encoding="utf-8"), growth, source))
     return growth, source
+
+
+def with_growth(text: str, growth: float, source: str) -> str:
+    """A preset's text with its growth line and growth comment replaced, nothing else."""
+    text = _GROWTH_LINE.sub(f"growth_annual = {growth:.5f}", text, count=1)
+    return _GROWTH_NOTE.sub(f"# growth: {growth:.5f}, {source}", text, count=1)
