@@ -68,7 +68,7 @@ def test_trend_of_aceh_is_its_same_season_changes_per_year():
     assert t["trend"] == pytest.approx(ch.change.mean())
     assert t["trend_se"] == pytest.approx(ch.change.std(ddof=1) / np.sqrt(11))
     assert t["trend_2022_2024"] == pytest.approx(ch[ch.window == 2022].change.mean())
-    assert growth.rounds_used(ch) == "2015-2019 (8), 2022-2024 (3)"
+    assert growth.rounds_used(ch) == "2015-2019 (8); 2022-2024 (3)"
 
 
 def test_no_change_across_the_papua_boundary_break():
@@ -78,7 +78,7 @@ def test_no_change_across_the_papua_boundary_break():
         ch = growth.observed_changes(parent)
         # March 2024 (new boundaries) is never differenced with March 2023 (old ones)
         assert (ch.year_to < 2024).all() and len(ch) == 9
-        assert growth.rounds_used(ch) == "2015-2019 (8), 2022-2023 (1)"
+        assert growth.rounds_used(ch) == "2015-2019 (8); 2022-2023 (1)"
     for child in growth.PARENTS:
         assert growth.observed_changes(child).empty
         fit = growth.fit_region(child, prior=0.0485)  # no simulation: nothing to fit

@@ -160,13 +160,13 @@ def observed_trend(changes: pd.DataFrame) -> dict:
 
 
 def rounds_used(changes: pd.DataFrame) -> str:
-    """The rounds differenced, e.g. ``"2015-2019 (8), 2022-2024 (3)"`` (changes per window)."""
+    """The rounds differenced, e.g. ``"2015-2019 (8); 2022-2024 (3)"`` (changes per window)."""
     parts = []
     for first, _last in WINDOWS:
         w = changes[changes.window == first]
         if len(w):
             parts.append(f"{int(w.year_from.min())}-{int(w.year_to.max())} ({len(w)})")
-    return ", ".join(parts) if parts else "none"
+    return "; ".join(parts) if parts else "none"
 
 
 def start_like(sc: Scenario, region: str, year: int, base_year: int = 2024) -> Scenario:
