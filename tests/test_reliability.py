@@ -220,7 +220,7 @@ def test_check_flag_stops_a_batch_with_exit_1_and_the_violation(tmp_path, monkey
 # 2. Bad scenario files (property-based)
 # ============================================================================================
 
-FLAT = tomli_w.dumps(load_scenario("full_synergy").model_dump(mode="json"))
+FLAT = tomli_w.dumps(load_scenario("full_synergy").model_dump(mode="json", exclude_none=True))
 """A complete, valid scenario file with no ``extends``."""
 RAW = {p.stem: p.read_text() for p in sorted((ROOT / "scenarios").glob("*.toml"))}
 """The shipped scenario files (most ``extends`` a preset)."""

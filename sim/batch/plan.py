@@ -592,9 +592,9 @@ def show(plan: Plan) -> str:
             f"replicates, from {p.source}"
         )
         head += "".join(f"\n# {line}" for line in roster_lines(p.config))
-        try:
-            body = tomli_w.dumps(p.payload)
-        except (TypeError, ValueError):  # a value TOML cannot hold (None): fall back to JSON
+        try:  # a field left unset (None) is what the schema's default means: not written
+            body = tomli_w.dumps(p.config.model_dump(mode="json", exclude_none=True))
+        except (TypeError, ValueError):  # a value TOML cannot hold: fall back to JSON
             body = json.dumps(p.payload, indent=2)
         chunks.append(f"{head}\n{body}")
     return "\n".join(chunks)
