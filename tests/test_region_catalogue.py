@@ -109,3 +109,15 @@ def test_a_region_without_a_fitted_preset_says_how_to_fit_it(tmp_path, monkeypat
     monkeypatch.setattr(cat, "REGIONS_DIR", tmp_path)
     with pytest.raises(sim.ScenarioError, match=r"python -m sim.calibrate --region \"BALI\""):
         sim.load_scenario("competition", overrides={"region": "Bali"})
+
+
+def test_the_chooser_lists_a_province_with_its_districts(capsys):
+    from sim.regions.__main__ import main
+
+    assert main(["NTT"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].split()[:4] == ["NUSA", "TENGGARA", "TIMUR", "19.48"]  # BPS March 2024 P0
+    rows = [line for line in out if "NUSA TENGGARA TIMUR" in line and "run_scenarios" not in line]
+    assert len(rows) == 1 + 22  # the province and its 22 kabupaten/kota
+    assert main(["Atlantis Raya"]) == 0  # nothing alike by name: the closest are listed
+    assert "closest shown" in capsys.readouterr().out

@@ -100,4 +100,9 @@ def regions() -> pd.DataFrame:
     for c in FIT_COLUMNS:
         if c not in out.columns:
             out[c] = float("nan")
+    growth_path = FITS_PATH.with_name("growth.csv")
+    if growth_path.is_file():  # the presets' growth (python -m sim.regions.growth), by province
+        g = pd.read_csv(growth_path).set_index("province")["growth"]
+        fitted = out["fitted"].fillna(False).astype(bool) & out["province"].isin(g.index)
+        out.loc[fitted, "growth"] = out.loc[fitted, "province"].map(g)
     return out
