@@ -480,7 +480,7 @@ def test_loading_never_lets_a_crash_or_overflow_through(tmp_path, label):
 CLI_CASES = [
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00garbage\xff\xfe", {}),
     ("valid: empty file (every default)", b"", {}),
-    ("broken TOML", FLAT[:300].encode(), {}),
+    ("broken TOML", FLAT[: FLAT.index("months = 120") + 8].encode(), {}),  # "months =" cut
     ("wrong type", FLAT.replace("months = 120", 'months = "ten years"').encode(), {}),
     ("negative", FLAT.replace("budget = ", "budget = -", 1).encode(), {}),
     ("huge", FLAT.replace("subdistricts = 20", "subdistricts = 1000000").encode(), {}),
