@@ -73,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         "--growth-only", action="store_true",
         help="rewrite only the growth line of existing presets (scenarios/regions/growth.csv)",
     )  # fmt: skip
+    regions.add_argument(
+        "--check-only", action="store_true",
+        help="check month 0 (and September) of existing presets again, update fits.csv",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     # checked before anything is fitted or written
     for flag in ("households", "seeds", "iterations"):
@@ -80,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         value = getattr(args, flag)
         if value is not None and value < least:
             parser.error(f"--{flag}: at least {least:,}, got {value}")
-    if args.region or args.provinces or args.districts or args.all or args.growth_only:
+    if (
+        args.region or args.provinces or args.districts or args.all or args.growth_only
+        or args.check_only
+    ):  # fmt: skip
         return _regions(parser, args)
     args.households = args.households or 100_000
     args.seeds = args.seeds or 3
@@ -142,19 +149,31 @@ def _regions(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     levels |= {"district"} if args.districts else set()
     levels |= {"province", "district"} if args.all else set()
     chosen += [r for r in catalogue() if r.level in levels]
-    if args.growth_only and not chosen:  # --growth-only alone: every written preset
+    if (args.growth_only or args.check_only) and not chosen:  # alone: every written preset
         chosen = [r for r in catalogue() if r.preset is not None and r.preset.is_file()]
     chosen = list(dict.fromkeys(chosen))
     if args.growth_only:
         from sim.regions.fit import rewrite_growth
+        from sim.regions.fits_table import read_fits, update_columns
 
+        missing = [r.name for r in chosen if r.preset is None or not r.preset.is_file()]
+        if missing:
+            parser.exit(2, f"{parser.prog}: error: --growth-only: no preset for {missing[0]}\n")
+        updates = {}
         for region in chosen:
-            try:
-                growth, source = rewrite_growth(region)
-            except FileNotFoundError as exc:
-                parser.exit(2, f"{parser.prog}: error: --growth-only: {exc}\n")
+            growth, source = rewrite_growth(region)
+            updates[region.name] = {"growth": growth, "growth_source": source}
             print(f"{region.name}: growth {growth:.5f} ({source})")
+        listed = {r["name"] for r in read_fits()}
+        update_columns({k: v for k, v in updates.items() if k in listed})
         return 0
+    if args.check_only:
+        from sim.regions.fit_many import recheck_regions
+
+        missing = [r.name for r in chosen if r.preset is None or not r.preset.is_file()]
+        if missing:
+            parser.exit(2, f"{parser.prog}: error: --check-only: no preset for {missing[0]}\n")
+        return 1 if recheck_regions(chosen, workers=args.workers) else 0
     if args.missing:
         chosen = [r for r in chosen if r.preset is not None and not r.preset.is_file()]
     from sim.regions.fit_many import fit_regions

@@ -78,6 +78,30 @@ def _factor_summary(fits: pd.DataFrame) -> list[str]:
     return out
 
 
+def _shallow(fits: pd.DataFrame) -> list[str]:
+    """How the start's miss before post-stratification grows as poverty gets shallower."""
+    f = fits.assign(ratio=fits["bps_p1"] / fits["bps_p0"])
+    out = [
+        "| regions | mean gap of the poor (P1 / P0) | n | median P0 before - BPS | "
+        "median poor-weight factor | median P1 after - BPS |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    bins = ((0.0, 0.10), (0.10, 0.13), (0.13, 0.16), (0.16, 1.0))
+    for level, label in (("province", "provinces"), ("district", "kabupaten/kota")):
+        g = f[f["level"] == level]
+        for lo, hi in bins:
+            b = g[(g["ratio"] >= lo) & (g["ratio"] < hi)]
+            if b.empty:
+                continue
+            factor = b[["poor_factor_urban", "poor_factor_rural"]].mean(axis=1)
+            out.append(
+                f"| {label} | {lo:.2f}-{min(hi, 1):.2f} | {len(b)} | "
+                f"{b['res_raw_p0'].median():+.2f} | {factor.median():.3f} | "
+                f"{b['res_p1'].median():+.2f} |"
+            )
+    return out
+
+
 def _validation(fits: pd.DataFrame) -> list[str]:
     f = fits[(fits["level"] == "province") & fits["res_sep_p0"].notna()]
     if f.empty:
@@ -122,7 +146,7 @@ def _province_table(fits: pd.DataFrame) -> list[str]:
     out = [
         "| province | BPS P0 | P0 | before | BPS P1 | P1 | GB2 P1 | BPS P2 | P2 | BPS Gini | "
         "Gini | urban share | households | poor-weight factor u / r | Sep. P0 BPS | Sep. P0 |",
-        "|---|" + "---:|" * 16,
+        "|---|" + "---:|" * 15,
     ]
     for _, r in f.iterrows():
         fr = f"{r['poor_factor_urban']:.3f} / " + (
@@ -246,7 +270,14 @@ def render(fits: pd.DataFrame | None = None) -> str:
         *_factor_summary(fits),
         "",
         "A factor far from 1 means the fitted start itself misses BPS's headcount by that "
-        "proportion before the weights are adjusted (the `before` columns below).",
+        "proportion before the weights are adjusted (the `before` columns below). The miss "
+        "grows as poverty gets shallower: a region whose poor sit just below the line (a small "
+        "mean gap P1 / P0) needs a measured distribution bunched there, and the model's own "
+        "survey error (0.18 log points), shocks and illness spread any start more than that; "
+        "the potential's correction then cannot take them out, the start has too few poor, "
+        "their weights are raised most, and P1 (not post-stratified) comes out above BPS:",
+        "",
+        *_shallow(fits),
         "",
         "## Residuals at month 0",
         "",
@@ -268,7 +299,11 @@ def render(fits: pd.DataFrame | None = None) -> str:
         "",
         "`income.growth_annual` of each preset comes from `scenarios/regions/growth.csv` (a "
         "kabupaten/kota: its province's row) where it has a row, else the national preset's "
-        "(each preset's header says which).",
+        '(each preset\'s header says which). Method: ODD section 5, "Regional growth"; '
+        "refit: `python -m sim.regions.growth`, then `python -m sim.calibrate --growth-only "
+        "--all`.",
+        "",
+        *_growth(),
         "",
         "## Provinces",
         "",
@@ -291,6 +326,15 @@ def write_doc(path: Path = DOC_PATH) -> Path:
     """Write ``docs/regions.md``; returns the path."""
     path.write_text(render(), encoding="utf-8")
     return path
+
+
+def _growth() -> list[str]:
+    """The regional growth table (``sim.regions.growth.growth_markdown``), if fitted."""
+    from sim.regions.growth import OUT, growth_markdown
+
+    if not OUT.is_file():
+        return ["Not fitted yet: every preset carries the national growth."]
+    return growth_markdown().rstrip().splitlines()
 
 
 def main() -> int:

@@ -26,7 +26,8 @@ from sim.regions.fit import (
     month0_check,
     write_preset,
 )
-from sim.regions.fits_table import fit_row, update_fits
+from sim.regions.fits_table import check_columns, fit_row, update_columns, update_fits
+from sim.regions.targets import region_targets
 
 
 def fit_and_write(
@@ -122,6 +123,48 @@ def fit_regions(
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
     return failed
+
+
+def check_and_row(name: str) -> dict[str, object]:
+    """Month 0 (and a province's September) of a written preset: its fits-table columns."""
+    region = resolve_region(name)
+    with one_thread():
+        check = month0_check(region)
+    return {"name": region.name, **check_columns(region_targets(region), check)}
+
+
+def recheck_regions(
+    regions: list[Region], workers: int = 1, report: Callable[[str], None] = print
+) -> list[str]:
+    """Check month 0 of written presets again and update their fits-table columns.
+
+    After ``--growth-only`` a province's six months to September change (month 0 does not).
+
+    Returns:
+        The names that failed.
+    """
+    names = [r.name for r in regions]
+    if workers > 1:
+        ctx = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start_worker) as pool:
+            results = list(zip(names, pool.map(_checked, names), strict=True))
+    else:
+        results = [(n, _checked(n)) for n in names]
+    failed = [n for n, row in results if isinstance(row, BaseException)]
+    for n in failed:
+        report(f"{n}: failed: {results[names.index(n)][1]}")
+    update_columns({n: row for n, row in results if not isinstance(row, BaseException)})
+    for n, row in results:
+        if not isinstance(row, BaseException):
+            report(
+                f"{n}: P0 {float(row['m0_p0']):.2f}, P1 {float(row['m0_p1']):.2f}, "  # type: ignore[arg-type]
+                f"September P0 {float(row['sep_p0']):.2f} (BPS {float(row['bps_sep_p0']):.2f})"  # type: ignore[arg-type]
+            )
+    return failed
+
+
+def _checked(name: str) -> dict | BaseException:
+    return _try(check_and_row, name)
 
 
 def _try(fn: Callable[..., dict], *args: object) -> dict | BaseException:

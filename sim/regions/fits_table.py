@@ -31,13 +31,37 @@ from pathlib import Path
 from sim.analysis.calibration import AREAS, PARAMS
 from sim.regions.catalogue import REGIONS_DIR, catalogue
 from sim.regions.fit import CHECK_SEEDS, RegionFit, lowest_knot, september_p0
+from sim.regions.targets import RegionTargets
 
 FITS_PATH = REGIONS_DIR / "fits.csv"
 
 
+def check_columns(t: RegionTargets, c: dict[str, float]) -> dict[str, object]:
+    """The columns of the month-0 check (:func:`sim.regions.fit.month0_check`) and residuals."""
+    row: dict[str, object] = {}
+    for prefix in ("m0", "raw"):
+        for m in ("p0", "p1", "p2", "gini"):
+            row[f"{prefix}_{m}"] = c.get(f"{prefix}_{m}", math.nan)
+        for a in AREAS:
+            for m in ("p0", "p1"):
+                row[f"{prefix}_{m}_{a}"] = c.get(f"{prefix}_{m}_{a}", math.nan)
+    for a in AREAS:
+        row[f"poor_factor_{a}"] = c.get(f"poor_factor_{a}", math.nan)
+        row[f"nonpoor_factor_{a}"] = c.get(f"nonpoor_factor_{a}", math.nan)
+    bps = {m: 100 * t.total[m] for m in ("p0", "p1", "p2")} | {"gini": t.total["gini"]}
+    for m in ("p0", "p1", "p2", "gini"):
+        row[f"res_{m}"] = float(row[f"m0_{m}"]) - bps[m]  # type: ignore[arg-type]
+    for m in ("p0", "p1"):
+        row[f"res_raw_{m}"] = float(row[f"raw_{m}"]) - bps[m]  # type: ignore[arg-type]
+    row["sep_p0"] = c.get("sep_p0", math.nan)
+    row["bps_sep_p0"] = september_p0(t.region)
+    row["res_sep_p0"] = float(row["sep_p0"]) - float(row["bps_sep_p0"])  # type: ignore[arg-type]
+    return row
+
+
 def fit_row(fit: RegionFit, seconds: float) -> dict[str, object]:
     """The fits table's row of one fitted and checked region."""
-    t, r, c = fit.targets, fit.targets.region, fit.check
+    t, r = fit.targets, fit.targets.region
     row: dict[str, object] = {
         "name": r.name,
         "level": r.level,
@@ -74,22 +98,7 @@ def fit_row(fit: RegionFit, seconds: float) -> dict[str, object]:
         f"{fit.settings['iterations']} x {fit.settings['households']} x {fit.settings['seeds']}"
     )
     row["check_seeds"] = f"{CHECK_SEEDS[0]}-{CHECK_SEEDS[-1]}"
-    for prefix in ("m0", "raw"):
-        for m in ("p0", "p1", "p2", "gini"):
-            row[f"{prefix}_{m}"] = c.get(f"{prefix}_{m}", math.nan)
-        for a in AREAS:
-            for m in ("p0", "p1"):
-                row[f"{prefix}_{m}_{a}"] = c.get(f"{prefix}_{m}_{a}", math.nan)
-    for a in AREAS:
-        row[f"poor_factor_{a}"] = c.get(f"poor_factor_{a}", math.nan)
-        row[f"nonpoor_factor_{a}"] = c.get(f"nonpoor_factor_{a}", math.nan)
-    for m in ("p0", "p1", "p2", "gini"):
-        row[f"res_{m}"] = float(row[f"m0_{m}"]) - float(row[f"bps_{m}"])  # type: ignore[arg-type]
-    for m in ("p0", "p1"):
-        row[f"res_raw_{m}"] = float(row[f"raw_{m}"]) - float(row[f"bps_{m}"])  # type: ignore[arg-type]
-    row["sep_p0"] = c.get("sep_p0", math.nan)
-    row["bps_sep_p0"] = september_p0(r)
-    row["res_sep_p0"] = float(row["sep_p0"]) - float(row["bps_sep_p0"])  # type: ignore[arg-type]
+    row.update(check_columns(t, fit.check))
     row["growth"] = fit.growth
     row["growth_source"] = fit.growth_source
     row["seconds"] = seconds
@@ -102,6 +111,17 @@ def read_fits(path: Path = FITS_PATH) -> list[dict[str, str]]:
         return []
     with path.open(newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+def update_columns(updates: dict[str, dict[str, object]], path: Path = FITS_PATH) -> None:
+    """Set some columns of regions already in the fits table (growth, a new check)."""
+    rows = read_fits(path)
+    known = {r["name"] for r in rows}
+    missing = sorted(set(updates) - known)
+    if missing:
+        raise KeyError(f"not in {path.name}: {'; '.join(missing)}")
+    full = [{**r, **updates.get(r["name"], {})} for r in rows]
+    update_fits(full, path)
 
 
 def _cell(value: object) -> str:
