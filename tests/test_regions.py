@@ -37,15 +37,9 @@ DISTRICT_SAMPLE = (
 )
 """Eight kabupaten/kota across the range of P0 (4% to 41%), cities and regencies, DKI's
 islands (all urban) and the smallest populations."""
-RAW_BANDS = {"province": (1.0, 0.25), "district": (2.5, 1.0)}
+RAW_BAND = (1.0, 0.25)
 """Month 0 before post-stratification (fits.csv, mean of seeds 0-2): P0 and P1 within these many
-points of BPS for every province, and for every kabupaten/kota whose poor are not bunched just
-below the line (mean gap P1 / P0 at least :data:`DEEP_ENOUGH`; measured: provinces 0.64 and
-0.15, those kabupaten/kota 1.85 and 0.64; docs/regions.md)."""
-DEEP_ENOUGH = 0.16
-"""Shallower poverty than this (P1 / P0) is not followed by the start: the model's survey error
-and shocks spread the poor more than BPS measured (docs/regions.md), and the
-post-stratification does the rest; those kabupaten/kota are held to a median only."""
+points of BPS (measured: provinces 0.64 and 0.15; docs/regions.md)."""
 
 
 def _month0(name: str, seed: int = 1, households: int = 20_000, **extra: object) -> pd.Series:
@@ -89,18 +83,28 @@ def test_district_month0_p0(name) -> None:
 
 def test_fit_before_post_stratification_is_close(fits) -> None:
     """The fitted start itself is near BPS: post-stratification corrects noise, not the fit."""
-    assert (fits["level"] == "province").sum() == 38
-    deep = fits["bps_p1"] / fits["bps_p0"] >= DEEP_ENOUGH
-    for level, (band_p0, band_p1) in RAW_BANDS.items():
-        f = fits[(fits["level"] == level) & (deep | (fits["level"] == "province"))]
-        assert len(f) > 30
-        off = f.loc[
-            (f["res_raw_p0"].abs() > band_p0) | (f["res_raw_p1"].abs() > band_p1),
-            ["name", "res_raw_p0", "res_raw_p1"],
-        ]
-        assert off.empty, off.to_string()
-    shallow = fits[(fits["level"] == "district") & ~deep]
-    assert shallow["res_raw_p0"].abs().median() < 2.0
+    f = fits[fits["level"] == "province"]
+    assert len(f) == 38
+    off = f.loc[
+        (f["res_raw_p0"].abs() > RAW_BAND[0]) | (f["res_raw_p1"].abs() > RAW_BAND[1]),
+        ["name", "res_raw_p0", "res_raw_p1"],
+    ]
+    assert off.empty, off.to_string()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss (issue 17 note): a kabupaten/kota's one distribution, fitted to its "
+    "total P0, P1, P2 and its province's Gini, misses its own P0 before post-stratification by "
+    "up to 16.6 points (mean 1.39; 166 of 514 beyond 1.5), worst where the poor bunch just "
+    "below the line; month 0 then leans on weight factors up to 4.9",
+)
+def test_district_fit_before_post_stratification_is_close(fits) -> None:
+    """The same bound for every kabupaten/kota (not met yet: the district fit is not good)."""
+    f = fits[fits["level"] == "district"]
+    assert len(f) == 514
+    assert (f["res_raw_p0"].abs() <= RAW_BAND[0]).all()
+    assert (f["res_raw_p1"].abs() <= RAW_BAND[1]).all()
 
 
 def test_post_stratification_keeps_persons_and_meets_the_target() -> None:
