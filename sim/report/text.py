@@ -1,4 +1,8 @@
-"""The report's words: one TOML file per language in ``words/`` (``en.toml``, ``id.toml``).
+"""The report's words: TOML files per language in ``words/`` (``en.toml``, ``id.toml``).
+
+A language's words are ``words/<lang>.toml`` merged with every ``words/<lang>.<part>.toml``
+(e.g. ``en.labels.toml``), each part one concern; a key (or a table's key) given twice is an
+error.
 
 Each file maps a key to a text with ``{placeholders}``; the ``[captions]`` table holds the
 figure captions by figure and ``[parameters]`` the human names of the uncertain parameters by
@@ -27,7 +31,7 @@ def check_lang(lang: str) -> str:
 
 @cache
 def words(lang: str) -> dict[str, Any]:
-    """Every text of ``lang``, read once from ``words/<lang>.toml`` (package data).
+    """Every text of ``lang``, read once from its files in ``words/`` (package data).
 
     Args:
         lang: ``"en"`` or ``"id"``.
@@ -35,8 +39,23 @@ def words(lang: str) -> dict[str, Any]:
     Returns:
         Key to text; the tables ``captions`` and ``parameters`` map to dicts of texts.
     """
-    path = Path(__file__).with_name("words") / f"{check_lang(lang)}.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    folder = Path(__file__).with_name("words")
+    lang = check_lang(lang)
+    merged: dict[str, Any] = {}
+    for path in [folder / f"{lang}.toml", *sorted(folder.glob(f"{lang}.*.toml"))]:
+        _merge(merged, tomllib.loads(path.read_text(encoding="utf-8")), path.name)
+    return merged
+
+
+def _merge(into: dict[str, Any], part: dict[str, Any], source: str) -> None:
+    """Add ``part`` to ``into`` (tables merged key by key); a key given twice is an error."""
+    for key, value in part.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value, source)
+        elif key in into:
+            raise ValueError(f"sim/report/words/{source}: key {key!r} is given twice")
+        else:
+            into[key] = value
 
 
 def t(key: str, lang: str, **kwargs: Any) -> str:
