@@ -426,7 +426,10 @@ FIGURES: tuple[tuple[str, Callable[..., Path | None]], ...] = (
 
 
 def write_figures(
-    data: ReportData, lang: str = "en", headcount: pd.DataFrame | None = None
+    data: ReportData,
+    lang: str = "en",
+    headcount: pd.DataFrame | None = None,
+    directory: Path | None = None,
 ) -> dict[str, Path]:
     """Draw every figure the data support into ``<folder>/figures`` (PNG and SVG).
 
@@ -435,13 +438,16 @@ def write_figures(
         lang: ``"en"`` or ``"id"``.
         headcount: Precomputed headcount bands (``label``, ``scenario``, ``month``, ``mean``,
             ``low``, ``high``), else computed from the runs.
+        directory: Where the files go (default ``<folder>/figures``; the report puts each
+            language's figures in its own folder, ``sim.report.build.FIGURE_DIRS``).
 
     Returns:
         Figure stem mapped to its PNG path, for the figures drawn.
     """
     out = {}
+    directory = data.folder / "figures" if directory is None else directory
     for stem, draw in FIGURES:
-        path = data.folder / "figures" / f"{stem}.png"
+        path = directory / f"{stem}.png"
         kwargs = {"headcount": headcount} if stem == "headcount" else {}
         made = draw(data, path, lang, **kwargs)
         if made is not None:
