@@ -27,6 +27,7 @@ import pandas as pd
 
 from sim.report.contents import vfm_points
 from sim.report.folder import ReportData
+from sim.report.labels import parameter_unit, scenario_label
 from sim.report.numbers import fmt_number
 from sim.report.text import t, words
 from sim.scenario import uncertain_parameters
@@ -134,15 +135,15 @@ def report_outcome(data: ReportData) -> str:
     return "p1_closed_per_bn" if vfm_points(data) else "p1_final"
 
 
-def _values(data: ReportData, dotted: str) -> dict[str, Any]:
-    """The value of ``dotted`` in each scenario point of the batch, by point label."""
+def _values(data: ReportData, dotted: str, lang: str = "en") -> dict[str, Any]:
+    """The value of ``dotted`` in each scenario point of the batch, by the point's name."""
     values: dict[str, Any] = {}
     for s in data.manifest.get("scenarios", []):
         doc: Any = data.scenarios.get(s["content_hash"])
         for part in dotted.split("."):
             doc = doc.get(part) if isinstance(doc, dict) else None
         if doc is not None:
-            label = s["scenario"] + (
+            label = scenario_label(s["scenario"], lang) + (
                 f" ({', '.join(f'{k}={v}' for k, v in s['sweep'].items())})" if s["sweep"] else ""
             )
             values[label] = doc
@@ -150,7 +151,9 @@ def _values(data: ReportData, dotted: str) -> dict[str, Any]:
 
 
 def _show(value: Any, lang: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool):
+        return t("value_yes" if value else "value_no", lang)
+    if not isinstance(value, (int, float)):
         return str(value)
     return fmt_number(value, 0 if abs(value) >= 100 else 2, lang)
 
@@ -186,7 +189,7 @@ def assumption_lines(
     units = _units()
     lines = []
     for dotted, relative in ranking.ranked(report_outcome(data), top):
-        unit = units.get(dotted)
+        unit = parameter_unit(dotted, lang, units.get(dotted, ""))
         detail = f"`{dotted}`" + (f", {t('unit', lang, unit=unit)}" if unit else "")
         lines.append(
             t(
@@ -195,7 +198,7 @@ def assumption_lines(
                 name=names.get(dotted, dotted),
                 detail=detail,
                 relative=fmt_number(relative, 2, lang),
-                values=_values_text(_values(data, dotted), lang),
+                values=_values_text(_values(data, dotted, lang), lang),
             )
         )
     return lines

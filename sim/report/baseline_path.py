@@ -25,14 +25,17 @@ from sim import stats
 from sim.analysis import hindcast
 from sim.data import bps
 from sim.report.figure_style import (
+    below,
+    finish,
     mean_bands,
     new_figure,
     number_axis,
     save_figure,
-    scenario_colours,
+    scenario_styles,
     style_axes,
 )
 from sim.report.folder import ReportData
+from sim.report.labels import scenario_label
 from sim.report.numbers import ci_text, fmt_number
 from sim.report.sentences import ci_covers, horizon
 from sim.report.text import t
@@ -256,17 +259,17 @@ def baseline_paragraph(data: ReportData, lang: str) -> str:
     text = t("recorded_change", lang, periods="; ".join(parts))
     points = baseline_points(data)
     if not points:
-        return text + " " + t("baseline_absent", lang, base=data.baseline)
+        return text + " " + t("baseline_absent", lang, base=scenario_label(data.baseline, lang))
     for p in points:
         change_ = simulated_change_per_year(data, p)
         if change_ is None:
-            text += " " + t("baseline_short", lang, scen=data.label(p))
+            text += " " + t("baseline_short", lang, scen=scenario_label(data.label(p), lang))
             continue
         dates = month_dates([0, change_["end_month"]], _start_month(data, p))
         text += " " + t(
             "baseline_change",
             lang,
-            scen=data.label(p),
+            scen=scenario_label(data.label(p), lang),
             when=horizon(change_["end_month"], lang),
             ci=t("ci_short", lang),
             change=ci_text(change_["mean"], change_["low"], change_["high"], 100, 2, lang),
@@ -279,23 +282,22 @@ def baseline_paragraph(data: ReportData, lang: str) -> str:
     return text
 
 
-def baseline_path_figure(data: ReportData, path: Path, lang: str = "en") -> Path | None:
+def draw_baseline_path(data: ReportData, lang: str = "en") -> Any | None:
     """Figure 8: BPS's recorded P0 from 2015 and the baseline's simulated P0 from March 2024.
 
     Args:
         data: The folder's data.
-        path: The PNG path (an SVG is written beside it).
         lang: ``"en"`` or ``"id"``.
 
     Returns:
-        ``path``, or ``None`` when the baseline scenario is not in the batch.
+        The figure, or ``None`` when the baseline scenario is not in the batch.
     """
     paths = simulated_paths(data)
     if not paths:
         return None
     record = recorded_points()
-    colours = scenario_colours([str(p["scenario"]) for p in data.points()])
-    fig = new_figure(8, 5.6)
+    styles = scenario_styles([str(p["scenario"]) for p in data.points()])
+    fig = new_figure(8, 6.0)
     ax = fig.add_subplot()
     for round_, face in (("march", RECORD_COLOUR), ("september", "white")):
         r = record[record["round"] == round_]
@@ -313,8 +315,8 @@ def baseline_path_figure(data: ReportData, path: Path, lang: str = "en") -> Path
         )
     # Sweep points of the baseline share its colour; line styles tell them apart.
     for sim_path, style in zip(paths, itertools.cycle(("-", "--", ":", "-.")), strict=False):
-        colour = colours[sim_path.scenario]
-        label = t("model_line", lang, scen=sim_path.label)
+        colour = styles[sim_path.scenario]["color"]
+        label = t("model_line", lang, scen=scenario_label(sim_path.label, lang))
         ax.plot(sim_path.dates, sim_path.mean, color=colour, ls=style, lw=1.8, label=label)
         if np.isfinite(sim_path.low).any():
             ax.fill_between(
@@ -342,10 +344,20 @@ def baseline_path_figure(data: ReportData, path: Path, lang: str = "en") -> Path
     ax.set_title(_title(record, paths[0], lang), fontsize=10)
     style_axes(ax)
     # Below the axes, so that neither legend nor notes can cover a recorded round or the band.
-    ncol = 3 if len(ax.get_legend_handles_labels()[1]) <= 3 else 2
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=ncol, frameon=False)
-    fig.text(0.01, 0.01, _notes(data, start, lang), fontsize=8, color="#444444", va="bottom")
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    handles, labels = ax.get_legend_handles_labels()
+    bottom = below(fig, _notes(data, start, lang), handles, labels, ncol=3)
+    return finish(fig, rect=(0, bottom, 1, 1))
+
+
+def baseline_path_figure(data: ReportData, path: Path, lang: str = "en") -> Path | None:
+    """Draw :func:`draw_baseline_path` and write it as ``path`` (PNG) and SVG beside it.
+
+    Returns:
+        ``path``, or ``None`` when the baseline scenario is not in the batch.
+    """
+    fig = draw_baseline_path(data, lang)
+    if fig is None:
+        return None
     save_figure(fig, path)
     return path
 
@@ -361,7 +373,7 @@ def _title(record: pd.DataFrame, first: SimulatedPath, lang: str) -> str:
         first_date=_round_label(int(first_round["year"]), first_round["round"], lang),
         last=fmt_number(last_march["p0"], 2, lang),
         last_date=_round_label(int(last_march["year"]), "march", lang),
-        scen=first.label,
+        scen=scenario_label(first.label, lang),
         end=fmt_number(first.mean[-1], 2, lang),
         end_date=calendar_label(float(first.dates[-1]), lang),
     )

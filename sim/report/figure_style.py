@@ -3,11 +3,18 @@
 Figures use Matplotlib's Agg canvas directly (no pyplot, so a notebook's backend is left
 alone). They are written as PNG and SVG with no timestamp or software version in their
 metadata and a fixed SVG hash salt, so the same data give the same bytes.
+
+Fit to paste: every scenario has its own colour, line style and marker
+(:func:`scenario_styles`), so lines can be told apart in grey print too; legends and notes go
+below the axes (:func:`below`); :func:`finish` wraps every title, label and note that would
+run past the figure (or a panel's title past its panel) before laying the figure out, in any
+language; tick labels carry as many decimals as the ticks need (:func:`number_axis`).
 """
 
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -51,6 +58,30 @@ def scenario_colours(names: Sequence[str]) -> dict[str, str]:
     return {n: OKABE_ITO[i % len(OKABE_ITO)] for i, n in enumerate(sorted(set(names)))}
 
 
+LINE_STYLES: tuple[Any, ...] = ("-", "--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)), (0, (1, 3)))
+"""Line styles by scenario, so that lines differ in more than colour."""
+
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+"""Markers by scenario (with :data:`LINE_STYLES` and the colour, one look per scenario)."""
+
+
+def scenario_styles(names: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """One look per scenario: ``color``, ``ls`` and ``marker``, assigned by sorted name.
+
+    The colour is :func:`scenario_colours`'s; line style and marker cycle on their own
+    lengths, so that two scenarios sharing a colour (more than eight) still differ.
+    """
+    colours = scenario_colours(names)
+    return {
+        n: {
+            "color": colours[n],
+            "ls": LINE_STYLES[i % len(LINE_STYLES)],
+            "marker": MARKERS[i % len(MARKERS)],
+        }
+        for i, n in enumerate(sorted(set(names)))
+    }
+
+
 def new_figure(width: float, height: float) -> Any:
     """A Matplotlib figure on an Agg canvas (no pyplot): ``width`` x ``height`` inches, 110 dpi."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -85,6 +116,120 @@ def save_figure(fig: Any, path: Path) -> list[Path]:
             os.replace(tmp, target)
             out.append(target)
     return out
+
+
+def below(
+    fig: Any,
+    note: str = "",
+    handles: Sequence[Any] = (),
+    labels: Sequence[str] = (),
+    ncol: int = 4,
+) -> float:
+    """A note at the bottom of the figure and a legend above it, both outside every axes.
+
+    The note is wrapped to the figure's width first, so its height is known.
+
+    Args:
+        fig: The figure.
+        note: The note (empty for none).
+        handles: The legend's handles (none for no legend).
+        labels: Their labels.
+        ncol: Most legend columns.
+
+    Returns:
+        The fraction of the figure's height they take: pass ``(0, that, 1, 1)`` as
+        :func:`finish`'s ``rect``, so that the axes stay above them.
+    """
+    renderer = fig.canvas.get_renderer()
+    height = fig.bbox.height
+    bottom = 0.005
+    if note:
+        text = fig.text(0.01, bottom, note, fontsize=8, color="#444444", va="bottom")
+        _fit(text, 2.0, fig.bbox.width - 2.0, False, renderer)
+        bottom += text.get_window_extent(renderer).height / height + 0.01
+    if labels:
+        legend = fig.legend(
+            handles,
+            labels,
+            loc="lower center",
+            bbox_to_anchor=(0.5, bottom),
+            ncol=max(1, min(ncol, len(labels))),
+            fontsize=8,
+            frameon=False,
+        )
+        bottom += legend.get_window_extent(renderer).height / height + 0.01
+    return min(bottom, 0.6)
+
+
+def _wrap(paragraphs: Sequence[str], width: int) -> str:
+    return "\n".join(
+        textwrap.fill(p, width, break_long_words=False, break_on_hyphens=False) or p
+        for p in paragraphs
+    )
+
+
+def _bounded_texts(fig: Any) -> list[tuple[Any, float, float, bool]]:
+    """Every text that may need wrapping, with the span it must keep within (pixels).
+
+    A panel's title and its x label keep within the panel (and a little of the gap beside
+    it), its y label within the panel's height; every other text within the figure.
+    """
+    width, height = fig.bbox.width, fig.bbox.height
+    pad = 2.0
+    out = [(text, pad, width - pad, False) for text in fig.texts]
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        box = ax.get_window_extent()
+        gap = 0.06 * box.width
+        low, high = max(pad, box.x0 - gap), min(width - pad, box.x1 + gap)
+        out += [(ax.title, low, high, False), (ax.xaxis.label, low, high, False)]
+        out.append((ax.yaxis.label, max(pad, box.y0), min(height - pad, box.y1), True))
+        out += [(text, pad, width - pad, False) for text in ax.texts]
+    return out
+
+
+def fit_texts(fig: Any) -> None:
+    """Re-wrap every text that runs past its span (:func:`_bounded_texts`), between words.
+
+    A text's own line breaks are kept; each line is wrapped to fewer characters until the
+    text fits (or no word can be split further).
+    """
+    renderer = fig.canvas.get_renderer()
+    for text, low, high, vertical in _bounded_texts(fig):
+        _fit(text, low, high, vertical, renderer)
+
+
+def _fit(text: Any, low: float, high: float, vertical: bool, renderer: Any) -> None:
+    """Wrap ``text`` to fewer characters a line until it lies within ``low``-``high`` px."""
+    paragraphs = text.get_text().split("\n")
+    width = max((len(p) for p in paragraphs), default=0)
+    while text.get_visible() and width > 12:
+        box = text.get_window_extent(renderer)
+        a, b = (box.y0, box.y1) if vertical else (box.x0, box.x1)
+        if a >= low - 0.5 and b <= high + 0.5:
+            break
+        room = max(high - low, 1.0)
+        width = min(width - 1, int(width * room / max(b - a, 1.0)))
+        text.set_text(_wrap(paragraphs, max(width, 12)))
+
+
+def finish(fig: Any, rect: tuple[float, float, float, float] | None = None) -> Any:
+    """Wrap texts that do not fit, then lay the figure out (twice: wrapping moves things).
+
+    Args:
+        fig: The figure.
+        rect: The part of the figure (left, bottom, right, top, fractions) the axes and their
+            titles may take; the rest is for legends and notes placed with ``fig.text``.
+
+    Returns:
+        ``fig``.
+    """
+    for _ in range(3):
+        fig.tight_layout(rect=rect)
+        fit_texts(fig)
+    fig.tight_layout(rect=rect)
+    return fig
 
 
 def style_axes(ax: Any) -> None:

@@ -1,13 +1,24 @@
 """Numbers as the report writes them: separators by language, rupiah in words, intervals.
 
-English writes ``1,234.5`` and ``Rp 1.2 bn``; Indonesian ``1.234,5`` and ``Rp 1,2 miliar``.
-Missing or non-finite values read ``n/a``.
+English writes ``1,234.5``, ``Rp 1.2 bn`` and ``p = 0.012``; Indonesian, as BPS writes,
+``1.234,5``, ``Rp 1,2 miliar`` and ``0,012`` (a decimal comma and a thousands dot, so that
+``1.000`` is never a p-value). Missing or non-finite values read ``n/a`` (``t.a.``, *tidak
+ada*). Every formatter takes the language; the Indonesian report passes ``lang="id"``
+everywhere.
 """
 
 from __future__ import annotations
 
 import math
 from typing import Any
+
+MISSING = {"en": "n/a", "id": "t.a."}
+"""What a missing or non-finite value reads, per language (*t.a.*: *tidak ada*)."""
+
+
+def missing(lang: str = "en") -> str:
+    """The text of a missing value in ``lang``: ``n/a`` or ``t.a.``."""
+    return MISSING.get(lang, MISSING["en"])
 
 
 def finite(value: Any) -> bool:
@@ -22,7 +33,7 @@ def fmt_number(value: Any, decimals: int = 2, lang: str = "en") -> str:
     """A number with thousands separators: ``1,234.5`` in English, ``1.234,5`` in Indonesian.
 
     Args:
-        value: The number (``None`` or NaN give ``"n/a"``).
+        value: The number (``None`` or NaN give :func:`missing`).
         decimals: Digits after the decimal mark.
         lang: ``"en"`` or ``"id"``.
 
@@ -30,7 +41,7 @@ def fmt_number(value: Any, decimals: int = 2, lang: str = "en") -> str:
         The formatted text.
     """
     if not finite(value):
-        return "n/a"
+        return missing(lang)
     text = f"{float(value):,.{decimals}f}"
     if text.startswith("-") and float(text.replace(",", "")) == 0:
         text = text[1:]
@@ -51,7 +62,7 @@ def fmt_rupiah(value: Any, lang: str = "en", decimals: int = 1) -> str:
         The formatted amount, in millions, billions or trillions as fits.
     """
     if not finite(value):
-        return "n/a"
+        return missing(lang)
     v = float(value)
     units = (
         (1e12, "tn", "triliun"),
@@ -82,10 +93,10 @@ def ci_text(mean: Any, low: Any, high: Any, scale: float, decimals: int, lang: s
         lang: ``"en"`` or ``"id"``.
 
     Returns:
-        The text, or ``"n/a"`` when the mean is missing.
+        The text, or :func:`missing` when the mean is missing.
     """
     text = fmt_number(float(mean) * scale if finite(mean) else None, decimals, lang)
-    if text != "n/a" and finite(low) and finite(high):
+    if finite(mean) and finite(low) and finite(high):
         text += (
             f" [{fmt_number(float(low) * scale, decimals, lang)}; "
             f"{fmt_number(float(high) * scale, decimals, lang)}]"
@@ -96,8 +107,18 @@ def ci_text(mean: Any, low: Any, high: Any, scale: float, decimals: int, lang: s
     return text
 
 
-def p_text(value: Any) -> str:
-    """A p-value: three decimals, ``<0.001`` below that, ``n/a`` when missing."""
+def p_text(value: Any, lang: str = "en") -> str:
+    """A p-value: three decimals (``0.012``; Indonesian ``0,012``), ``<0.001`` below that.
+
+    Args:
+        value: The p-value (missing gives :func:`missing`).
+        lang: ``"en"`` or ``"id"``.
+
+    Returns:
+        The text; a p-value of one reads ``1.000`` (``1,000``), never a thousand.
+    """
     if not finite(value):
-        return "n/a"
-    return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
+        return missing(lang)
+    if float(value) < 0.001:
+        return "<" + fmt_number(0.001, 3, lang)
+    return fmt_number(value, 3, lang)

@@ -34,6 +34,7 @@ from sim.regions.catalogue import NATION, UnknownRegionError, resolve_region
 from sim.report.contents import HEADLINE_VFM
 from sim.report.document import Document
 from sim.report.figure_style import (
+    finish,
     new_figure,
     number_axis,
     save_figure,
@@ -41,7 +42,8 @@ from sim.report.figure_style import (
     style_axes,
 )
 from sim.report.folder import ReportData
-from sim.report.numbers import ci_text, finite, fmt_number, fmt_percent
+from sim.report.labels import scenario_label
+from sim.report.numbers import ci_text, finite, fmt_number, fmt_percent, missing
 from sim.report.text import t
 
 REGION = "region"
@@ -149,7 +151,7 @@ def households(data: ReportData, region: str) -> tuple[set[int], set[int]]:
 def _count(values: set[int], lang: str) -> str:
     """One count, or the smallest to the largest when the points differ."""
     if not values:
-        return "n/a"
+        return missing(lang)
     low, high = min(values), max(values)
     text = fmt_number(low, 0, lang)
     return text if low == high else f"{text}-{fmt_number(high, 0, lang)}"
@@ -189,10 +191,14 @@ def add_region_table(doc: Document, data: ReportData, lang: str, covers: str) ->
         return
     doc.h(2, t("h_regions", lang))
     has_vfm = any(data.row(p, "value_for_money", HEADLINE_VFM) is not None for p in data.points())
-    intro = t("regions_intro", lang, ref=data.reference or "-")
+    ref = scenario_label(data.reference, lang) if data.reference else "-"
+    intro = t("regions_intro", lang, ref=ref)
     if has_vfm:
         intro += " " + t(
-            "regions_vfm", lang, base=data.baseline, rate=fmt_percent(data.discount_rate, lang)
+            "regions_vfm",
+            lang,
+            base=scenario_label(data.baseline, lang),
+            rate=fmt_percent(data.discount_rate, lang),
         )
     doc.p(intro + f" {t('ci_short', lang)}: {covers}.")
     rows = []
@@ -206,11 +212,11 @@ def add_region_table(doc: Document, data: ReportData, lang: str, covers: str) ->
             _count(represented, lang),
         ]
         for p in (p for p in data.points() if point_region(data, p) == region):
-            cells = [strategy_label(data, p)]
+            cells = [scenario_label(strategy_label(data, p), lang)]
             for metric in ("p0", "p1"):
                 r = data.row(p, "final", metric)
                 cells.append(
-                    "n/a"
+                    missing(lang)
                     if r is None
                     else ci_text(r["mean"], r["ci_low"], r["ci_high"], 100, 2, lang)
                 )
@@ -237,8 +243,8 @@ def add_region_table(doc: Document, data: ReportData, lang: str, covers: str) ->
         t("scenario", lang),
         t("col_final_p0", lang),
         t("col_final_p1", lang),
-        t("col_diff_p0", lang, ref=data.reference or "-"),
-        t("col_diff_p1", lang, ref=data.reference or "-"),
+        t("col_diff_p0", lang, ref=ref),
+        t("col_diff_p1", lang, ref=ref),
     ]
     if has_vfm:
         header.append(t("col_vfm_gap_pm", lang))
@@ -259,6 +265,19 @@ def _vfm_by_region(data: ReportData) -> dict[str, dict[str, tuple[float, float, 
 
 
 def region_figure(data: ReportData, path: Path, lang: str = "en") -> Path | None:
+    """Draw :func:`draw_regions` and write it as ``path`` (PNG) and SVG beside it.
+
+    Returns:
+        ``path``, or ``None`` unless some strategy has figures in at least two regions.
+    """
+    fig = draw_regions(data, lang)
+    if fig is None:
+        return None
+    save_figure(fig, path)
+    return path
+
+
+def draw_regions(data: ReportData, lang: str = "en") -> Any | None:
     """The regions ranked by the poverty gap a rupiah of each strategy avoids.
 
     One panel per strategy (a scenario point other than the baseline, without its region),
@@ -269,11 +288,10 @@ def region_figure(data: ReportData, path: Path, lang: str = "en") -> Path | None
 
     Args:
         data: The folder's data.
-        path: The PNG path (an SVG is written beside it).
         lang: ``"en"`` or ``"id"``.
 
     Returns:
-        ``path``, or ``None`` unless some strategy has figures in at least two regions.
+        The figure, or ``None`` unless some strategy has figures in at least two regions.
     """
     by_strategy = {s: v for s, v in _vfm_by_region(data).items() if len(v) >= 2}
     if not by_strategy:
@@ -305,7 +323,7 @@ def region_figure(data: ReportData, path: Path, lang: str = "en") -> Path | None
         ax.set_yticklabels([_region_label(n) for n in ranked], fontsize=8)
         ax.set_ylim(-0.6, n_regions - 0.4)
         ax.axvline(0, color="#555555", lw=0.8)
-        ax.set_title(strategy, fontsize=9)
+        ax.set_title(scenario_label(strategy, lang), fontsize=9)
         ax.tick_params(axis="x", labelbottom=True, labelsize=8)
         number_axis(ax.xaxis, lang)
         style_axes(ax)
@@ -318,15 +336,20 @@ def region_figure(data: ReportData, path: Path, lang: str = "en") -> Path | None
     for ax in axes[k:]:
         ax.set_visible(False)
     chars = int(12 * fig.get_figwidth())  # about 12 characters of 9-10 pt text per inch
-    unit = t("f_regions_x", lang, base=data.baseline, rate=fmt_percent(data.discount_rate, lang))
+    unit = t(
+        "f_regions_x",
+        lang,
+        base=scenario_label(data.baseline, lang),
+        rate=fmt_percent(data.discount_rate, lang),
+    )
     fig.supxlabel(_wrap(unit, chars), fontsize=9)
     if best is not None:
         value = fmt_number(best[0], 0, lang)
-        heading = t("t_regions", lang, scen=best[1], region=best[2], value=value)
+        heading = t(
+            "t_regions", lang, scen=scenario_label(best[1], lang), region=best[2], value=value
+        )
         fig.suptitle(_wrap(heading + hedge, chars), fontsize=10)
-    fig.tight_layout()
-    save_figure(fig, path)
-    return path
+    return finish(fig)
 
 
 def _wrap(text: str, width: int) -> str:
