@@ -6,7 +6,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 EXTRAS  ?= test,dask
 
-.PHONY: run test lint format calibrate explore venv clean regen-baseline
+.PHONY: run test lint format calibrate explore notebooks venv clean regen-baseline
 
 run: $(STAMP)
 	$(PY) run_scenarios.py $(ARGS)
@@ -37,6 +37,13 @@ regen-baseline: $(STAMP)
 explore: $(STAMP)
 	tools/solara-assets $(VENV)
 	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run sim/app.py $(if $(PORT),--port $(PORT))
+
+# The planners' notebooks (notebooks/*.ipynb) in JupyterLab, from this environment's kernel:
+# the address it prints (http://localhost:8888/lab?token=...; PORT=... to change; ARGS=--no-browser
+# on a machine without a browser). As root (a container) JupyterLab needs --allow-root.
+notebooks: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(if $(PORT),--port $(PORT)) \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
 
 venv: $(STAMP)
 
