@@ -76,6 +76,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import sim
+from sim.report.labels import scenario_label
 from sim.report.text import words
 
 here = Path.cwd()
@@ -94,6 +95,11 @@ def scenario(name, **more):
     if not sim.load_scenario(name).institutions:  # no_programs: no roster to give budgets to
         overrides.pop("institutions", None)
     return sim.load_scenario(name, overrides=overrides)
+
+
+def label(scenario_id):
+    \"\"\"The report's name of a scenario: ``"pooled_funding"`` -> ``"Pooled funding"``.\"\"\"
+    return scenario_label(scenario_id, "en")
 
 
 def save(fig, stem):
@@ -184,7 +190,7 @@ ax[1].plot(ts.month, 100 * ts.p1, color="#D55E00")
 ax[1].set(title="Poverty gap P1", xlabel="month", ylabel="index points (P1 x 100)")
 for a in ax:
     a.set_ylim(bottom=0)
-fig.suptitle(f"competition in {place}, {households:,} simulated households, seed {seed}")
+fig.suptitle(f"{label('competition')} in {place}, {households:,} simulated households, seed {seed}")
 fig.tight_layout()
 save(fig, "01_poverty_path")
 """),
@@ -241,7 +247,7 @@ baseline = sim.PovertyModel(scenario("no_programs"), rng=seed).run()
 vfm = sim.value_for_money(model, baseline)
 
 rows = [(WORDS[key], vfm[m] * scale, max(d, 1)) for m, scale, d, key in VFM_PANELS]
-money_label = "programme money beyond no_programs (Rp billion"
+money_label = f"programme money beyond {label('no_programs')} (Rp billion"
 rows += [
     (money_label + ", discounted)", vfm["spent_discounted"] / 1e9, 1),
     (money_label + ")", vfm["spent"] / 1e9, 1),
@@ -253,11 +259,11 @@ pd.DataFrame(
     {
         "value": [fmt_number(v, d) for _, v, d in rows],
         "period": [whole, whole, end, end, whole, f"months 0-{months}", end],
-        "against": "no_programs, same seed",
+        "against": f"{label('no_programs')}, same seed",
         "population": f"{run.population.households_represented:,} real households",
     },
     index=[name for name, *_ in rows],
-).rename_axis(f"competition, {households:,} simulated households")
+).rename_axis(f"{label('competition')}, {households:,} simulated households")
 """),
     md("""
 ### Why the report gives other numbers
@@ -282,7 +288,7 @@ for stop in sorted({*range(12, months + 1, 12), months}):
             "run stops at month": stop,
             WORDS["col_vfm_gap_pm"]: round(v["gap_person_months_avoided_per_billion_rupiah"], 1),
             WORDS["col_vfm_persons"]: round(v["persons_out_per_billion_rupiah"], 2),
-            "programme money beyond no_programs (Rp billion)": round(v["spent"] / 1e9, 1),
+            money_label + ")": round(v["spent"] / 1e9, 1),
         }
     )
 pd.DataFrame(by_stop).set_index("run stops at month")
@@ -332,7 +338,7 @@ if (batch / "summary.csv").is_file():
             ]
         },
         index=[WORDS[key] for *_, key in VFM_PANELS],
-    ).rename_axis(f"competition in {batch.name}")
+    ).rename_axis(f"{label('competition')} in {batch.name}")
 else:
     shown = pd.DataFrame({"note": [f"no summary.csv in {batch}: run a batch first"]})
 shown
@@ -361,7 +367,7 @@ results of every run.
         "differences. `results_folder`: an existing results folder to read instead of running. "
         "`money` applies to every scenario of the batch (`--set`); `no_programs` has no "
         "institutions, so with it in the batch write the budgets of named institutions in a "
-        "scenario file (`extends = \"competition\"`, README) and name that file in `scenarios`."
+        'scenario file (`extends = "competition"`, README) and name that file in `scenarios`.'
     ),
     settings(
         "2_000",
@@ -411,20 +417,18 @@ publishes them). The intervals cover simulation noise with the parameters fixed 
 values, not uncertainty about the parameters themselves.
 """),
     code("""
+from sim.report.labels import metric_label
 from sim.report.numbers import ci_text, p_text
 
 s = results.summary
 final = s[s.statistic == "final"]
-METRICS = {
-    "p0": "headcount P0 (%)",
-    "p1": "poverty gap P1 (points)",
-    "watts": "Watts index (points)",
-}
+UNITS = {"p0": "% of persons", "p1": "index points", "watts": "index points"}
 table = {}
-for metric, label in METRICS.items():
+for metric, unit in UNITS.items():
     rows = final[final.metric == metric].set_index("scenario")
-    table[f"{label}, mean [95% CI]"] = {
-        name: ci_text(r["mean"], r["ci_low"], r["ci_high"], 100, 3 if metric != "p0" else 2, "en")
+    decimals = 2 if metric == "p0" else 3
+    table[f"{metric_label(metric, 'en', short=True)} ({unit}), mean [95% CI]"] = {
+        label(name): ci_text(r["mean"], r["ci_low"], r["ci_high"], 100, decimals, "en")
         for name, r in rows.iterrows()
     }
 pd.DataFrame(table).rename_axis(f"month {horizon}")
@@ -434,26 +438,28 @@ pd.DataFrame(table).rename_axis(f"month {horizon}")
 
 The **paired difference** from the reference (`competition`): scenario minus reference, replicate
 by replicate, then its mean and 95% interval. Below zero means less poverty than competition.
-The Holm-adjusted p-value accounts for the number of comparisons in the batch; an interval that
-spans zero means no detectable difference at this number of replicates.
+The interval is one comparison's; the Holm-adjusted p-value allows for every comparison in
+`summary.csv` (every scenario and metric), so a difference counts as detectable here when that
+p-value is below 0.05. An interval that spans zero, or a Holm p of 0.05 or more, means no
+detectable difference at this number of replicates.
 """),
     code("""
 ref = m["reference"]
 diff = final[(final.metric == "p1") & (final.scenario != ref) & final.diff_mean.notna()]
 diff = diff.set_index("scenario")
-detectable = (diff.diff_ci_low > 0) | (diff.diff_ci_high < 0)
+excludes_zero = (diff.diff_ci_low > 0) | (diff.diff_ci_high < 0)
 pd.DataFrame(
     {
-        f"P1 minus {ref} (points) [95% CI]": [
+        f"P1 minus {label(ref)} (points) [95% CI]": [
             ci_text(r.diff_mean, r.diff_ci_low, r.diff_ci_high, 100, 3, "en")
             for r in diff.itertuples()
         ],
         "Holm-adjusted p": [p_text(p) for p in diff.p_holm],
         "paired replicates": diff.diff_n.astype(int),
-        "detectable difference": detectable.map({True: "yes", False: "no (CI spans 0)"}),
+        "95% CI excludes 0": excludes_zero.map({True: "yes", False: "no"}),
+        "detectable (Holm p < 0.05)": (diff.p_holm < 0.05).map({True: "yes", False: "no"}),
     },
-    index=diff.index,
-)
+).set_index(diff.index.map(label))
 """),
     md("""
 ## Value for money
@@ -472,12 +478,12 @@ else:
     out = pd.DataFrame(
         {
             WORDS[f"col_{key}"] + ", mean [95% CI]": {
-                r.scenario: ci_text(r.mean, r.ci_low, r.ci_high, scale, max(d, 1), "en")
+                label(r.scenario): ci_text(r.mean, r.ci_low, r.ci_high, scale, max(d, 1), "en")
                 for r in vfm[vfm.metric == metric].itertuples()
             }
             for metric, scale, d, key in VFM_PANELS
         }
-    ).rename_axis(f"against {m.get('baseline_for_value_for_money')}, months 0-{horizon}")
+    ).rename_axis(f"against {label(m['baseline_for_value_for_money'])}, months 0-{horizon}")
 out
 """),
     md("""
@@ -495,7 +501,7 @@ fig, ax = plt.subplots(1, 2, figsize=(11, 3.8))
 for name, g in ts.groupby("scenario"):
     by_month = g.groupby("month").p0
     mean = by_month.mean()
-    ax[0].plot(mean.index, 100 * mean, label=name, color=colour[name])
+    ax[0].plot(mean.index, 100 * mean, label=label(name), color=colour[name])
     ax[0].fill_between(
         mean.index, 100 * by_month.min(), 100 * by_month.max(), alpha=0.15, color=colour[name]
     )
@@ -512,9 +518,9 @@ ax[1].errorbar(
     capsize=4,
 )
 ax[1].axvline(0, color="grey", lw=1)
-ax[1].set_yticks(y, diff.index)
+ax[1].set_yticks(y, [label(s) for s in diff.index])
 ax[1].set_ylim(-0.5, len(y) - 0.5)
-ax[1].set(title=f"Final P1 minus {ref} (95% CI)", xlabel="difference (index points)")
+ax[1].set(title=f"Final P1 minus {label(ref)} (95% CI)", xlabel="difference (index points)")
 fig.tight_layout()
 save(fig, "02_compare")
 """),
@@ -591,7 +597,9 @@ defaults = sim.load_scenario("competition")
 WIDE = {"style": {"description_width": "330px"}, "layout": widgets.Layout(width="640px")}
 
 scenario_choice = widgets.Dropdown(
-    options=[s for s in available_scenarios() if s not in ("competition", "no_programs")],
+    options=[
+        (label(s), s) for s in available_scenarios() if s not in ("competition", "no_programs")
+    ],
     value="pooled_funding",
     description="scenario compared with competition",
     **WIDE,
@@ -654,26 +662,26 @@ def run_pair(name, values):
 def draw(name, chosen, reference):
     \"\"\"The poverty gap and the coalition of both runs, side by side (a matplotlib figure).\"\"\"
     fig, ax = plt.subplots(1, 3, figsize=(13, 3.6))
-    for ts, label, colour in ((reference, "competition", "#0072B2"), (chosen, name, "#E69F00")):
-        ax[0].plot(ts.month, 100 * ts.p1, color=colour, label=label)
-        ax[2].step(ts.month, ts.coalition_members, color=colour, label=label, where="post")
+    for ts, who, colour in ((reference, "competition", "#0072B2"), (chosen, name, "#E69F00")):
+        ax[0].plot(ts.month, 100 * ts.p1, color=colour, label=label(who))
+        ax[2].step(ts.month, ts.coalition_members, color=colour, where="post")
     ax[0].set(title="Poverty gap P1", xlabel="month", ylabel="index points (P1 x 100)")
     ax[0].set_ylim(bottom=0)
     ax[0].legend(frameon=False, loc="lower left")
     ax[1].plot(chosen.month, 100 * (chosen.p1 - reference.p1), color="#D55E00")
     ax[1].axhline(0, color="grey", lw=1)
-    ax[1].set(title=f"P1: {name} minus competition", xlabel="month", ylabel="index points")
+    ax[1].set(title=f"P1: {label(name)} minus competition", xlabel="month", ylabel="index points")
     ax[2].set(title="Coalition members", xlabel="month", ylabel="institutions")
     ax[2].set_ylim(-0.2, max(9.5, ax[2].get_ylim()[1]))
     gap = 100 * (chosen.p1.iloc[-1] - reference.p1.iloc[-1])
-    fig.suptitle(f"{name} minus competition after {months} months: {gap:+.3f} P1 points")
+    fig.suptitle(f"{label(name)} minus competition after {months} months: {gap:+.3f} P1 points")
     fig.tight_layout()
     return fig
 
 
 def final_month(name, chosen, reference):
     \"\"\"The final month of both runs and their difference, as a labelled table.\"\"\"
-    rows = {"competition": reference.iloc[-1], name: chosen.iloc[-1]}
+    rows = {label("competition"): reference.iloc[-1], label(name): chosen.iloc[-1]}
     table = pd.DataFrame(
         {
             "headcount P0 (%)": {k: 100 * r.p0 for k, r in rows.items()},
@@ -682,7 +690,8 @@ def final_month(name, chosen, reference):
             "mean trust (0-1)": {k: r.mean_trust for k, r in rows.items()},
         }
     )
-    table.loc[f"{name} minus competition"] = table.loc[name] - table.loc["competition"]
+    first, second = rows
+    table.loc[f"{second} minus {first}"] = table.loc[second] - table.loc[first]
     return table.round(3).rename_axis(f"month {months}, seed {seed}")
 
 
