@@ -77,13 +77,21 @@ def set_value(nb: nbformat.NotebookNode, name: str, value: str) -> None:
     cell.source = source
 
 
-def execute(name: str, kernel: str, figures: Path, **values: str) -> nbformat.NotebookNode:
-    """Run ``name`` at the test's size (and ``values``), its figures saved to ``figures``."""
+def execute(
+    name: str, kernel: str, figures: Path, then: str = "", **values: str
+) -> nbformat.NotebookNode:
+    """Run ``name`` at the test's size (and ``values``), its figures saved to ``figures``.
+
+    ``then``: code run in one more cell at the end (what a planner would do next).
+    """
     from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell
 
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     for key, value in {**SMALL, **values}.items():
         set_value(nb, key, value)
+    if then:
+        nb.cells.append(new_code_cell(then))
     before = os.environ.get("SINERGI_FIGURES")
     os.environ["SINERGI_FIGURES"] = str(figures)  # the kernel inherits it
     try:
@@ -177,6 +185,24 @@ def test_a_region_and_a_budget_in_rupiah_change_the_run(python3_kernel, tmp_path
     represented = re.search(r"real households represented\s+([\d,]+)", first_table)
     assert represented is not None
     assert int(represented.group(1).replace(",", "")) != 300_000  # the region's, not the default
+
+
+def test_explore_run_button_redraws_in_its_output_widget(python3_kernel, tmp_path):
+    """03's Run button with other settings: a figure and a table in the widget's output area."""
+    press = (
+        'scenario_choice.value = "thematic_alliance"\n'
+        'SLIDERS["cooperation.alliance.coordination_cost"].value = 150_000\n'
+        "on_run(run_button)"
+    )
+    nb = execute("03_explore.ipynb", python3_kernel, tmp_path, then=press)
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    areas = [w["state"] for w in state.values() if w["model_name"] == "OutputModel"]
+    assert len(areas) == 1
+    shown = areas[0]["outputs"]  # what the widget shows after the press (nbclient records it)
+    assert any("image/png" in o.get("data", {}) for o in shown), "Run drew no figure"
+    tables = [o["data"]["text/plain"] for o in shown if "text/html" in o.get("data", {})]
+    assert len(tables) == 1 and "Thematic alliance minus Competition" in tables[0]
+    assert not any(o.get("output_type") == "stream" for o in shown), "the prompt was not cleared"
 
 
 def test_notebooks_are_stored_without_outputs_and_match_the_generator():
