@@ -149,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang",
         choices=("en", "id"),
         default="en",
-        help="language of report.md/report.html: en (English) or id (Bahasa Indonesia)",
+        help="report language printed first: en (English) or id (Bahasa Indonesia); both are "
+        "always written side by side (report.md and report.id.md, figures/ and figures/id/, "
+        "summary.xlsx and summary.id.xlsx)",
     )
     p.add_argument(
         "--check",
@@ -270,9 +272,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return 1
     _print_table(folder, plan.keys)
+    from sim.report.build import report_path
+    from sim.report.spreadsheet import spreadsheet_path
+
     print(f"\nsummary: {folder / 'summary.csv'}")
-    print(f"report: {folder / 'report.md'}")
-    print(f"report (HTML, figures embedded): {folder / 'report.html'}")
+    for lang in [args.lang, *(x for x in ("en", "id") if x != args.lang)]:
+        print(f"report: {report_path(folder, lang)}")
+        print(f"report (HTML, figures embedded): {report_path(folder, lang, '.html')}")
+        print(f"spreadsheet: {spreadsheet_path(folder, lang)}")
     return 0
 
 

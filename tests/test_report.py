@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 import scipy.stats as sps
@@ -17,10 +18,17 @@ import scipy.stats as sps
 import sim
 from sim import report
 from sim.data import bps
-from sim.report import assumptions, baseline_path, text
+from sim.report import assumptions, baseline_path, labels, text
+from sim.report import text as text_words
 from sim.report.folder import ReportData
+from sim.stats import SUMMARY_COLUMNS
 
 SCENARIOS = ["no_programs", "competition", "full_synergy"]
+
+
+def _name(scenario: str, lang: str = "en") -> str:
+    """A scenario's human name as the report writes it (``sim.report.labels``)."""
+    return labels.scenario_label(scenario, lang)
 
 
 @pytest.fixture(scope="module")
@@ -32,16 +40,24 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _figure_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((folder / "figures").iterdir())}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted((folder / "figures").rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_batch_writes_png_and_svg_figures(folder: Path) -> None:
-    pngs = sorted(p.stem for p in (folder / "figures").glob("*.png"))
-    svgs = sorted(p.stem for p in (folder / "figures").glob("*.svg"))
-    assert len(pngs) >= 5
-    assert pngs == svgs
-    assert {"headcount", "differences", "value_for_money", "money", "reach"} <= set(pngs)
-    assert "baseline_path" in pngs  # no_programs, the batch's baseline, is in the batch
+    for sub in ("figures", "figures/id"):  # each language its own figures
+        pngs = sorted(p.stem for p in (folder / sub).glob("*.png"))
+        svgs = sorted(p.stem for p in (folder / sub).glob("*.svg"))
+        assert len(pngs) >= 5
+        assert pngs == svgs
+        assert {"headcount", "differences", "value_for_money", "money", "reach"} <= set(pngs)
+        assert "baseline_path" in pngs  # no_programs, the batch's baseline, is in the batch
+    assert (folder / "figures" / "headcount.png").read_bytes() != (
+        folder / "figures" / "id" / "headcount.png"
+    ).read_bytes()
 
 
 def test_figures_are_byte_identical_when_regenerated(folder: Path, tmp_path: Path) -> None:
@@ -61,7 +77,13 @@ def test_report_md_has_ci_citation_and_a_sentence(folder: Path) -> None:
     assert "95% CI" in text
     assert "cite" in text.lower()
     assert "simulation noise only, with every parameter fixed at its value" in text
-    assert re.search(r"Compared with competition, full_synergy .+ after 6 months", text)
+    first = re.findall(r"^## .*$", text, flags=re.M)[0]
+    assert first == "## Summary"  # the one-page summary opens the report
+    summary = text.split("## Summary\n", 1)[1].split("\n## ", 1)[0]
+    assert "1,000 simulated households standing for" in summary
+    assert "6 months" in summary and "Rp " in summary
+    assert 1 <= len(re.findall(r"^\d+\. ", summary, flags=re.M)) <= 5
+    assert not re.search(r"0\.00 points \(95% CI 0\.00 to 0\.00", text)
     assert "## Headline: value for money" in text
     assert "Assumptions that matter most" in text
     assert "assets.trap_strength" in text  # first for value for money in docs/sensitivity
@@ -78,16 +100,35 @@ def test_report_html_is_self_contained(folder: Path) -> None:
     assert "95% CI" in page
 
 
-def test_lang_id_writes_bahasa_indonesia(folder: Path, tmp_path: Path) -> None:
+def test_lang_id_writes_bahasa_indonesia_beside_english(folder: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(folder, copy)
-    report.write_report(copy, lang="id")
-    text = (copy / "report.md").read_text(encoding="utf-8")
-    assert "Dibandingkan dengan competition, full_synergy" in text
-    assert "IK 95%" in text and "95% CI" in text
-    assert "How to cite / Cara mengutip" in text
-    assert "Compared with" not in text
+    english = (copy / "report.md").read_bytes()
+    en_figures = {k: v for k, v in _figure_bytes(copy).items() if "/id/" not in k}
+    (copy / "report.id.md").unlink()
+    assert report.write_report(copy, lang="id") == copy / "report.id.md"
+    text = (copy / "report.id.md").read_text(encoding="utf-8")
+    assert text.startswith(
+        "# " + text_words.t("title_region", "id", name="copy", region="INDONESIA")
+    )
+    assert "## " + text_words.t("sum_h", "id") in text
+    assert "](figures/id/headcount.png)" in text and "](figures/headcount.png)" not in text
+    assert "Compared with" not in text and "## Summary" not in text
     assert "miliar" in text
+    assert 'lang="id"' in (copy / "report.id.html").read_text(encoding="utf-8")
+    # English is left as it was: the report and its figures
+    assert (copy / "report.md").read_bytes() == english
+    assert {k: v for k, v in _figure_bytes(copy).items() if "/id/" not in k} == en_figures
+
+
+def test_batch_writes_both_languages_and_both_spreadsheets(folder: Path) -> None:
+    for name in ("report.md", "report.html", "report.id.md", "report.id.html"):
+        assert (folder / name).is_file(), name
+    for name in ("summary.xlsx", "summary.id.xlsx"):
+        wb = openpyxl.load_workbook(folder / name)
+        assert len(wb.sheetnames) >= 7, name  # About, P0, P1, P2, Watts, MPI M0, Gini, ...
+    header = (folder / "summary.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.split(",") == ["scenario", "region", *SUMMARY_COLUMNS]  # unchanged
 
 
 def test_run_batch_lang_id(tmp_path: Path) -> None:
@@ -101,8 +142,11 @@ def test_run_batch_lang_id(tmp_path: Path) -> None:
         progress=False,
         lang="id",
     )
-    assert "Laporan batch Sinergi" in (out / "report.md").read_text(encoding="utf-8")
+    title = text_words.t("title_region", "id", name="b", region="INDONESIA")
+    assert (out / "report.id.md").read_text(encoding="utf-8").startswith(f"# {title}")
+    assert (out / "report.md").read_text(encoding="utf-8").startswith("# Sinergi batch report")
     assert not (out / "figures" / "baseline_path.png").exists()  # no_programs not in the batch
+    assert not (out / "figures" / "id" / "baseline_path.png").exists()
     with pytest.raises(ValueError, match="lang"):
         sim.run_batch(["competition"], reps=1, out=tmp_path / "c", progress=False, lang="fr")
 
@@ -111,7 +155,7 @@ def test_sentence_says_no_detectable_difference_when_ci_spans_zero() -> None:
     text = report.difference_sentence(
         "pooled_funding", "competition", "p1", -0.0005, -0.002, 0.001, 20, 120
     )
-    assert text.startswith("Compared with competition, pooled_funding")
+    assert text.startswith(f"Compared with {_name('competition')}, {_name('pooled_funding')}")
     assert "no detectable difference" in text
     assert "after 10 years" in text
     assert "95% CI" in text and "20 paired replications" in text
@@ -121,15 +165,13 @@ def test_sentence_reports_a_lowering_with_positive_bounds() -> None:
     text = report.difference_sentence(
         "full_synergy", "competition", "p1", -0.0009, -0.0010, -0.0008, 20, 120
     )
-    assert text == (
-        "Compared with competition, full_synergy lowers the poverty gap after 10 years by "
-        "0.09 points (95% CI 0.08 to 0.10; 20 paired replications)."
-    )
+    assert text.startswith(f"Compared with {_name('competition')}, {_name('full_synergy')} lowers")
+    assert text.endswith("0.09 points (95% CI 0.08 to 0.10; 20 paired replications).")
     idn = report.difference_sentence(
         "full_synergy", "competition", "p1", -0.0009, -0.0010, -0.0008, 20, 120, lang="id"
     )
-    assert idn.startswith("Dibandingkan dengan competition, full_synergy menurunkan")
-    assert "0,09 poin" in idn and "IK 95%" in idn
+    assert f"{_name('full_synergy', 'id')} menurunkan" in idn
+    assert "0,09 poin" in idn and text_words.t("ci", "id") in idn
 
 
 def test_ci_label_follows_parameter_uncertainty() -> None:
@@ -198,15 +240,24 @@ def test_captions_cover_every_figure() -> None:
 def test_python_m_sim_report_rewrites_a_folder(folder: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(folder, copy)
-    (copy / "report.md").unlink()
+    for name in ("report.md", "report.id.md", "summary.xlsx", "summary.id.xlsx"):
+        (copy / name).unlink()
     r = subprocess.run(
         [sys.executable, "-m", "sim.report", str(copy), "--lang", "id"],
         capture_output=True,
         text=True,
         check=True,
     )
-    assert f"report: {copy / 'report.md'}" in r.stdout
-    assert "Laporan batch Sinergi" in (copy / "report.md").read_text(encoding="utf-8")
+    assert f"report: {copy / 'report.id.md'}" in r.stdout
+    title = text_words.t("title_region", "id", name="copy", region="INDONESIA")
+    assert (copy / "report.id.md").read_text(encoding="utf-8").startswith(f"# {title}")
+    assert (copy / "summary.id.xlsx").is_file()
+    assert not (copy / "report.md").exists() and not (copy / "summary.xlsx").exists()
+    r = subprocess.run(
+        [sys.executable, "-m", "sim.report", str(copy)], capture_output=True, text=True, check=True
+    )
+    for name in ("report.md", "report.id.md", "summary.xlsx", "summary.id.xlsx"):
+        assert f"{copy / name}" in r.stdout and (copy / name).is_file(), name
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,10 +360,11 @@ def test_no_sensitivity_results_says_none_was_run(
     assert section.strip().startswith("No sensitivity analysis was run")
     assert "donors.elasticity" not in section
     report.write_report(copy, lang="id")
-    section = _section((copy / "report.md").read_text(encoding="utf-8"))
-    assert section.strip().startswith("Tidak ada analisis sensitivitas yang dijalankan")
-    page = (copy / "report.html").read_text(encoding="utf-8")
-    assert "Tidak ada analisis sensitivitas yang dijalankan" in page
+    opening = text_words.t("no_sensitivity", "id")[:40]
+    section = _section((copy / "report.id.md").read_text(encoding="utf-8"))
+    assert section.strip().startswith(opening)
+    page = (copy / "report.id.html").read_text(encoding="utf-8")
+    assert opening in page
 
 
 # --------------------------------------------------------------------------------------------
@@ -426,7 +478,7 @@ def test_baseline_paragraph_says_when_there_is_no_simulated_year(tmp_path: Path)
     short = baseline_path.baseline_paragraph(_synthetic(tmp_path, months=6), "en")
     assert "shorter than a year" in short
     absent = baseline_path.baseline_paragraph(_synthetic(tmp_path, ("competition",)), "en")
-    assert "no_programs is not in this batch" in absent
+    assert f"{_name('no_programs')} is not in this batch" in absent
     assert "points a year in 2015-2019" in absent
 
 

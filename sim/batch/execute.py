@@ -90,7 +90,8 @@ def execute_batch(
         echo: Where messages go (default ``print`` when ``progress``, else nowhere).
         check: Check the invariants of ``sim.invariants`` every month of every run; a
             violation fails the run (exit code 1 on the command line).
-        lang: Language of the report: ``"en"`` (English) or ``"id"`` (Bahasa Indonesia).
+        lang: The report language written (and printed) first: ``"en"`` or ``"id"``. Every
+            language is written side by side (``report.md``, ``report.id.md``).
 
     Returns:
         The results folder.
@@ -372,15 +373,21 @@ def _finish(
     say: Callable[[str], None],
     lang: str,
 ) -> None:
-    """Summarise the stored runs, mark the batch complete and write the report."""
+    """Summarise the stored runs, mark the batch complete and write the reports.
+
+    ``summary.csv``, then the reports of every language side by side (``report.md``,
+    ``report.id.md``, their HTML and figures) and the spreadsheets (``summary.xlsx``,
+    ``summary.id.xlsx``); ``lang`` is written first.
+    """
     say(f"summarising {len(plan.unique_run_ids)} runs")
     summary, headcount = summarise_folder(folder, plan)
     write_text(folder / "summary.csv", summary.to_csv(index=False, lineterminator="\n"))
     manifest.update(finished=now(), status="complete")
     manifest["history"].append(history_entry(manifest))
     write_manifest(folder, manifest)
+    langs = [lang, *(x for x in report.LANGS if x != lang)]
     try:
-        report.write_report(folder, manifest, summary, headcount, plan.keys, lang=lang)
+        report.write_report(folder, manifest, summary, headcount, plan.keys, lang=langs)
     except OSError as exc:
         raise BatchError(f"cannot write the report in {folder}: {exc}") from None
 
@@ -430,7 +437,8 @@ def run_batch(
             explicit arguments win).
         progress: Show a progress bar and messages.
         check: Check the model's invariants every month (``sim.invariants``).
-        lang: Language of the report: ``"en"`` (English) or ``"id"`` (Bahasa Indonesia).
+        lang: The report language written first: ``"en"`` or ``"id"``. Every language is
+            written side by side (``report.md`` English, ``report.id.md`` Bahasa Indonesia).
         uncertain: Draw every uncertain parameter not fixed by ``set``, a size or ``sweep``
             uniformly within its range per replicate (the same draws at every point), so that
             CIs include parameter uncertainty.

@@ -96,7 +96,8 @@ def remove_temporaries(folder: Path) -> int:
         The number of files removed.
     """
     n = 0
-    for sub in (folder, folder / "runs", folder / "figures", folder / "scenarios"):
+    figures = folder / "figures"
+    for sub in (folder, folder / "runs", figures, figures / "id", folder / "scenarios"):
         if sub.is_dir():
             for tmp in sub.glob(".*.tmp"):
                 with contextlib.suppress(OSError):

@@ -1,22 +1,24 @@
 """The planners' report: figures, ``report.md`` and a self-contained ``report.html``.
 
 Everything is generated from a results folder (``manifest.json``, ``summary.csv``,
-``runs.parquet``, ``runs/*.parquet`` and ``scenarios/*.json``): brief-ready sentences from the
-paired statistics, a headline ranking by value for money, the baseline beside BPS's recorded
-poverty, the regions (a table; over several regions, a figure ranking them by what a
-rupiah buys), tables, figures, the assumptions that matter most (read from the Morris
-sensitivity results it finds) and a "how to cite" block. English by default; ``lang="id"``
-writes Bahasa Indonesia (scenario ids are kept as they are). The words are data:
-``words/en.toml`` and ``words/id.toml``.
+``runs.parquet``, ``runs/*.parquet`` and ``scenarios/*.json``): a one-page summary (at most
+five ranked findings from the Holm-adjusted paired tests), a headline ranking by value for
+money, the baseline beside BPS's recorded poverty, the regions (a table; over several
+regions, a figure ranking them by what a rupiah buys), tables, figures, the assumptions that
+matter most (read from the Morris sensitivity results it finds) and a "how to cite" block;
+and ``summary.xlsx``, a sheet per headline metric. Every language is written side by side:
+English in ``report.md`` and ``figures/``, Bahasa Indonesia in ``report.id.md`` and
+``figures/id/``. The words are data: ``words/<lang>.toml`` and ``words/<lang>.<part>.toml``.
 
 One concept per module: ``text`` (the words), ``numbers`` (numbers as written),
 ``sentences``, ``folder`` (the folder reader), ``contents`` (what the tables and figures
 share), ``figure_style`` and ``figures``, ``baseline_path`` (the baseline beside BPS's
 record), ``regions`` (the regions beside BPS's figures), ``assumptions`` (the Morris
-ranking), ``document`` (Markdown and HTML), ``sections``, ``build`` (``write_report``) and
-``cli``.
+ranking), ``document`` (Markdown and HTML), ``findings`` (the detectable differences,
+ranked), ``rounding`` (numbers to what their CI supports), ``summary_page``, ``sections``,
+``spreadsheet`` (``summary.xlsx``), ``build`` (``write_report``) and ``cli``.
 
-Regenerate the report of an existing folder with ``python -m sim.report FOLDER [--lang id]``.
+Regenerate the reports of an existing folder with ``python -m sim.report FOLDER [--lang id]``.
 """
 
 from sim.report.build import build_report, write_report

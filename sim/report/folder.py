@@ -80,6 +80,15 @@ class ReportData:
         rows = s[mask]
         return None if rows.empty else rows.iloc[0]
 
+    def resolved(self, point: Mapping[str, Any]) -> dict[str, Any]:
+        """A point's resolved scenario (``scenarios/<hash>.json``; empty when not stored)."""
+        for s in self.manifest.get("scenarios", []):
+            if s["scenario"] == point["scenario"] and all(
+                str(s["sweep"].get(k)) == str(point[k]) for k in self.keys[1:]
+            ):
+                return self.scenarios.get(s["content_hash"], {})
+        return {}
+
     def months_of(self, point: Mapping[str, Any]) -> int:
         """The horizon of a point, in months."""
         for s in self.manifest.get("scenarios", []):

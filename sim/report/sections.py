@@ -1,6 +1,6 @@
 """The sections of the report, each added to a :class:`~sim.report.document.Document`.
 
-In order: key findings (sentences from the paired statistics), the headline ranking by value
+After the one-page summary (``sim.report.summary_page``), in order: the headline ranking by value
 for money, the batch, the baseline beside BPS's record, the tables (final month, against the
 reference, value for money, what in a scenario pays, where the money went), the figures, the
 assumptions that matter most, and how to cite.
@@ -31,36 +31,18 @@ from sim.report.contents import (
 from sim.report.document import Document
 from sim.report.figures import FIGURES
 from sim.report.folder import ReportData
-from sim.report.numbers import ci_text, finite, fmt_number, fmt_percent, fmt_rupiah, p_text
-from sim.report.sentences import difference_sentence
+from sim.report.labels import point_label, scenario_label
+from sim.report.numbers import (
+    ci_text,
+    finite,
+    fmt_number,
+    fmt_percent,
+    fmt_rupiah,
+    missing,
+    p_text,
+)
+from sim.report.sentences import poverty_line_text
 from sim.report.text import caption, t
-
-
-def add_findings(doc: Document, data: ReportData, lang: str, covers: str) -> None:
-    """Key findings: a sentence per point and metric (P1, P0, Watts) against the reference."""
-    doc.h(2, t("h_findings", lang))
-    sentences = []
-    for p in data.points():
-        for metric in ("p1", "p0", "watts"):
-            r = data.row(p, "final", metric)
-            if r is None or not r["reference"] or int(r["diff_n"]) < 1:
-                continue
-            sentences.append(
-                difference_sentence(
-                    data.label(p),
-                    str(r["reference"]),
-                    metric,
-                    float(r["diff_mean"]),
-                    float(r["diff_ci_low"]),
-                    float(r["diff_ci_high"]),
-                    int(r["diff_n"]),
-                    data.months_of(p),
-                    lang,
-                )
-            )
-    if sentences:
-        doc.ul(sentences)
-    doc.p(t("ci_note", lang, covers=covers) + " " + t("points_note", lang))
 
 
 def add_headline(doc: Document, data: ReportData, lang: str) -> None:
@@ -74,7 +56,8 @@ def add_headline(doc: Document, data: ReportData, lang: str) -> None:
     if not ranked:
         _add_headline_by_poverty(doc, data, lang)
         return
-    doc.p(t("headline_intro", lang, base=data.baseline, rate=fmt_percent(data.discount_rate, lang)))
+    base = scenario_label(data.baseline, lang)
+    doc.p(t("headline_intro", lang, base=base, rate=fmt_percent(data.discount_rate, lang)))
     top = ranked[0][2]
     if top is not None and finite(top["mean"]):
         doc.p(
@@ -82,7 +65,7 @@ def add_headline(doc: Document, data: ReportData, lang: str) -> None:
             + t(
                 "headline_top",
                 lang,
-                scen=ranked[0][0],
+                scen=scenario_label(ranked[0][0], lang),
                 value=fmt_number(float(top["mean"]), 0, lang),
                 ci=t("ci", lang),
                 low=fmt_number(float(top["ci_low"]), 0, lang),
@@ -94,11 +77,11 @@ def add_headline(doc: Document, data: ReportData, lang: str) -> None:
     label_to_point = {data.label(p): p for p in data.points()}
     for i, (label, *_rest) in enumerate(ranked, 1):
         p = label_to_point[label]
-        cells = [str(i), label]
+        cells = [str(i), point_label(p, data.keys, lang)]
         for metric, scale, d, _ in VFM_PANELS:
             r = data.row(p, "value_for_money", metric)
             cells.append(
-                "n/a"
+                missing(lang)
                 if r is None
                 else ci_text(r["mean"], r["ci_low"], r["ci_high"], scale, d, lang)
             )
@@ -106,7 +89,9 @@ def add_headline(doc: Document, data: ReportData, lang: str) -> None:
         cells.append(fmt_rupiah(spent["mean"] if spent is not None else None, lang))
         p0 = data.row(p, "final", "p0")
         cells.append(
-            "n/a" if p0 is None else ci_text(p0["mean"], p0["ci_low"], p0["ci_high"], 100, 2, lang)
+            missing(lang)
+            if p0 is None
+            else ci_text(p0["mean"], p0["ci_low"], p0["ci_high"], 100, 2, lang)
         )
         rows.append(cells)
     header = ["rank", "scenario", *(f"col_{key}" for *_, key in VFM_PANELS), "col_spent"]
@@ -115,24 +100,29 @@ def add_headline(doc: Document, data: ReportData, lang: str) -> None:
     )
     end_order = [label for label, *_ in ranking(data, END_POINT_VFM)]
     if end_order != [label for label, *_ in ranked]:
-        doc.p(t("headline_end_point", lang, order=", ".join(end_order)))
+        order = ", ".join(scenario_label(label, lang) for label in end_order)
+        doc.p(t("headline_end_point", lang, order=order))
     else:
         doc.p(t("headline_end_point_same", lang))
 
 
 def _add_headline_by_poverty(doc: Document, data: ReportData, lang: str) -> None:
-    doc.p(t("headline_none", lang, base=data.baseline))
+    doc.p(t("headline_none", lang, base=scenario_label(data.baseline, lang)))
     order = []
     for p in data.points():
         p1 = data.row(p, "final", "p1")
         p0 = data.row(p, "final", "p0")
         v1 = float(p1["mean"]) if p1 is not None and finite(p1["mean"]) else math.inf
         v0 = float(p0["mean"]) if p0 is not None and finite(p0["mean"]) else math.inf
-        order.append((v1, v0, data.label(p), p1, p0))
+        order.append((v1, v0, point_label(p, data.keys, lang), p1, p0))
     order.sort(key=lambda r: (r[0], r[1]))
 
     def cell(r: Any) -> str:
-        return "n/a" if r is None else ci_text(r["mean"], r["ci_low"], r["ci_high"], 100, 2, lang)
+        return (
+            missing(lang)
+            if r is None
+            else ci_text(r["mean"], r["ci_low"], r["ci_high"], 100, 2, lang)
+        )
 
     doc.table(
         [t(k, lang) for k in ("rank", "scenario", "col_final_p1", "col_final_p0")],
@@ -152,10 +142,11 @@ def add_batch(doc: Document, data: ReportData, lang: str) -> None:
             t("b_seed", lang, seed=manifest.get("root_seed"), reps=manifest.get("reps")),
             f"{t('b_size', lang)}: "
             + "; ".join(t("b_hh", lang, h=fmt_number(h, 0, lang), m=m) for h, m in sizes),
-            f"{t('b_reference', lang)}: {data.reference}"
+            f"{t('b_reference', lang)}: {scenario_label(data.reference, lang)}"
             + (f". {manifest['reference_note']}" if manifest.get("reference_note") else ""),
             t("b_version", lang, v=manifest.get("versions", {}).get("sinergi")),
         ]
+        + [line for line in [poverty_line_text(data.scenarios.values(), lang)] if line]
     )
 
 
@@ -174,9 +165,11 @@ def add_final_table(doc: Document, data: ReportData, lang: str, covers: str) -> 
         cells = [data.row(p, "final", m) for m in HEADLINE]
         n = next((int(c["n"]) for c in cells if c is not None), 0)
         rows.append(
-            [data.label(p), str(n)]
+            [point_label(p, data.keys, lang), str(n)]
             + [
-                "n/a" if c is None else ci_text(c["mean"], c["ci_low"], c["ci_high"], 100, 2, lang)
+                missing(lang)
+                if c is None
+                else ci_text(c["mean"], c["ci_low"], c["ci_high"], 100, 2, lang)
                 for c in cells
             ]
         )
@@ -192,7 +185,7 @@ def add_difference_table(doc: Document, data: ReportData, lang: str, covers: str
     summary = data.summary
     if summary.empty or not (summary["reference"] != "").any():
         return
-    ref = data.reference
+    ref = scenario_label(data.reference, lang)
     family = int(np.isfinite(summary["p_value"].to_numpy(dtype=float)).sum())
     doc.h(2, t("h_diff", lang, ref=ref))
     doc.p(t("diff_intro", lang, ref=ref, family=family) + f" {t('ci_short', lang)}: {covers}.")
@@ -201,14 +194,14 @@ def add_difference_table(doc: Document, data: ReportData, lang: str, covers: str
         cells = [data.row(p, "final", m) for m in DIFFERENCE_METRICS]
         if all(c is None or not c["reference"] for c in cells):
             continue
-        row = [data.label(p)]
+        row = [point_label(p, data.keys, lang)]
         for c in cells:
             if c is None:
-                row += ["n/a", "n/a"]
+                row += [missing(lang), missing(lang)]
             else:
                 row += [
                     ci_text(c["diff_mean"], c["diff_ci_low"], c["diff_ci_high"], 100, 3, lang),
-                    p_text(c["p_holm"]),
+                    p_text(c["p_holm"], lang),
                 ]
         rows.append(row)
     header = [t("scenario", lang)]
@@ -222,9 +215,10 @@ def add_value_for_money_table(doc: Document, data: ReportData, lang: str, covers
     points = vfm_points(data)
     if not points:
         return
-    doc.h(2, t("h_vfm", lang, base=data.baseline))
+    base = scenario_label(data.baseline, lang)
+    doc.h(2, t("h_vfm", lang, base=base))
     doc.p(
-        t("vfm_intro", lang, base=data.baseline, rate=fmt_percent(data.discount_rate, lang))
+        t("vfm_intro", lang, base=base, rate=fmt_percent(data.discount_rate, lang))
         + f" {t('ci_short', lang)}: {covers}."
     )
     cols = (
@@ -236,11 +230,11 @@ def add_value_for_money_table(doc: Document, data: ReportData, lang: str, covers
     )
     rows = []
     for p in points:
-        row = [data.label(p)]
+        row = [point_label(p, data.keys, lang)]
         for metric, scale, d, _ in cols:
             r = data.row(p, "value_for_money", metric)
             row.append(
-                "n/a"
+                missing(lang)
                 if r is None
                 else ci_text(r["mean"], r["ci_low"], r["ci_high"], scale, d, lang)
             )
@@ -263,7 +257,8 @@ def add_attribution(doc: Document, data: ReportData, lang: str) -> None:
     if table is None:
         return
     a = table.attrs
-    scenario, reference = str(a.get("scenario", "")), str(a.get("reference", ""))
+    scenario = scenario_label(str(a.get("scenario", "")), lang)
+    reference = scenario_label(str(a.get("reference", "")), lang)
     low, high = a.get("total_ci", (math.nan, math.nan))
     doc.h(2, t("h_attribution", lang, scenario=scenario))
     doc.p(
@@ -303,7 +298,7 @@ def add_money_table(doc: Document, data: ReportData, lang: str) -> None:
     doc.table(
         [t("scenario", lang)] + [t(c, lang) for c in SPENDING] + [t("total", lang)],
         [
-            [label]
+            [scenario_label(label, lang)]
             + [fmt_rupiah(s[c], lang) for c in SPENDING]
             + [fmt_rupiah(sum(s.values()), lang)]
             for label, _, s in spend
@@ -313,13 +308,26 @@ def add_money_table(doc: Document, data: ReportData, lang: str) -> None:
 
 
 def add_figures(
-    doc: Document, drawn: Mapping[str, Path], lang: str, base: str = "no_programs"
+    doc: Document,
+    drawn: Mapping[str, Path],
+    lang: str,
+    base: str = "no_programs",
+    directory: str = "figures",
 ) -> None:
-    """The figures drawn, with captions, in ``FIGURES`` order (``base``: the VfM baseline)."""
+    """The figures drawn, with captions, in ``FIGURES`` order.
+
+    Args:
+        doc: The document.
+        drawn: Figure stem to its PNG path, for the figures drawn.
+        lang: ``"en"`` or ``"id"``.
+        base: The value-for-money baseline.
+        directory: The figures' folder relative to the results folder (``figures`` for
+            English, ``figures/id`` for Bahasa Indonesia), so that each report links its own.
+    """
     doc.h(2, t("h_figures", lang))
     for stem, _ in FIGURES:
         if stem in drawn:
-            doc.fig(f"figures/{stem}.png", caption(stem, lang, base=base))
+            doc.fig(f"{directory}/{stem}.png", caption(stem, lang, base=scenario_label(base, lang)))
         elif stem == "value_for_money":
             doc.p(t("no_vfm_fig", lang, base=base))
     doc.p(t("lorenz_note", lang))
