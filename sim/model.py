@@ -43,6 +43,7 @@ from sim.regions.catalogue import NATION_BY_PROVINCE
 from sim.rng.streams import Streams
 from sim.scenario import Scenario
 from sim.world.burn_in import burn_in
+from sim.world.footprint import check_fits
 from sim.world.government import government_month
 from sim.world.households import Households
 from sim.world.lines import line_factor, poverty_lines
@@ -100,6 +101,7 @@ class PovertyModel(mesa.Model):
         self.config = scenario
         self.seed = int(rng)
         self.streams = Streams(self.seed)
+        check_fits(scenario.population.households)  # before any household is allocated
         self.households: Households = synthesize(scenario, self.streams)
         # the start is the dynamics' own steady state: a burn-in before month 0
         self.subdistricts = burn_in(scenario, self.households, self.streams)

@@ -29,6 +29,7 @@ from sim.batch.identity import (
 )
 from sim.batch.values import compact, positive_int
 from sim.measures.discounting import DISCOUNT_RATE_ANNUAL
+from sim.regions.catalogue import NATION_BY_PROVINCE
 from sim.scenario import (
     Scenario,
     ScenarioError,
@@ -39,6 +40,7 @@ from sim.scenario import (
     uncertain_parameters,
 )
 from sim.scenario.money import roster_lines
+from sim.world.footprint import MemoryRefused, check_fits
 
 DEFAULT_SEED = 20240301
 """Root seed when none is given (recorded in the manifest either way)."""
@@ -268,6 +270,7 @@ def plan_batch(
     version = sinergi_version()
     seeds = replicate_seeds(root_seed, reps_n)
     points = _points(names, overrides, sweep_items, flags)
+    _check_memory(points, flags)
     ref, note = _reference(reference, list(dict.fromkeys(p.scenario for p in points)))
 
     drawn: dict[str, tuple[float, float]] = {}
@@ -323,6 +326,20 @@ def plan_batch(
         rate,
         arguments.get("baseline", BASELINE),
     )
+
+
+def _check_memory(points: Sequence[Point], flags: Mapping[str, str]) -> None:
+    """Refuse, before any run, a point whose population this machine cannot hold."""
+    for p in points:
+        if p.region == NATION_BY_PROVINCE:
+            continue  # run province by province (sim.regions.national)
+        flag = flags.get("population.households")
+        field = {None: f"{p.source}: population.households", "--set": "--set population.households"}
+        field = field.get(flag, flag)
+        try:
+            check_fits(p.config.population.households, field)
+        except MemoryRefused as exc:
+            raise BatchInputError(str(exc)) from None
 
 
 def _baseline(baseline: Any, scenario_names: Sequence[str]) -> str:

@@ -280,6 +280,11 @@ def read_with_parents(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any
     if len(chain) > 32:
         raise ScenarioError(f"{path}: field 'extends': inheritance deeper than 32 files")
     data = read_toml(path)
+    if not data:
+        raise ScenarioError(
+            f"{path}: the file is empty: a scenario sets at least one field, e.g. "
+            'extends = "competition" (the fields: docs/parameters.md)'
+        )
     check_layer(data, str(path))
     parent = data.pop("extends", None)
     if parent is None:
