@@ -216,3 +216,33 @@ def test_p_values_and_numbers_are_written_the_indonesian_way(folder: Path) -> No
         p_values = cells[2::2]  # scenario, then a difference and its Holm p per metric
         for p in p_values:
             assert re.fullmatch(r"<?[01],\d{3}|t\.a\.", p), (row, p)
+
+
+def test_every_shipped_scenario_has_a_name_in_both_languages() -> None:
+    root = Path(__file__).parents[1] / "scenarios"
+    shipped = [p.stem for p in [*root.glob("*.toml"), *(root / "designs").glob("*.toml")]]
+    assert len(shipped) >= 8
+    for lang in text.LANGS:
+        for scenario in shipped:
+            name = labels.scenario_label(scenario, lang)
+            assert name != scenario and "_" not in name, (lang, scenario)
+    assert labels.scenario_label("my_own_plan", "id") == "my_own_plan"  # user's: its id
+    assert labels.scenario_label("full_synergy (households=2000)", "id") == (
+        "Sinergi penuh (households=2000)"
+    )
+    assert labels.point_label(
+        {"scenario": "competition", "reps": 3}, ["scenario", "reps"], "en"
+    ) == ("Competition (reps=3)")
+    assert labels.join_names(["A", "B", "C"], "id") == "A, B dan C"
+    assert labels.metric_label("p1", "id") == "indeks kedalaman kemiskinan"
+
+
+def test_units_are_the_schemas_in_english_and_given_in_indonesian() -> None:
+    from sim.analysis import sensitivity
+    from sim.scenario import uncertain_parameters
+
+    schema = {k: str(v.get("unit") or "") for k, v in uncertain_parameters().items()}
+    schema |= {k: v["unit"] for k, v in sensitivity.INSTITUTION_FACTORS.items()}
+    assert {k: labels.parameter_unit(k, "en") for k in schema} == schema
+    for dotted in schema:
+        assert labels.parameter_unit(dotted, "id") != schema[dotted] or not schema[dotted], dotted
