@@ -31,7 +31,8 @@ calibrate: $(STAMP)
 regen-baseline: $(STAMP)
 	$(PY) tests/test_regression.py --regen
 
-# The interactive explorer (sim/app.py) in a browser: http://localhost:8765 (PORT=... to change).
+# The interactive explorer (sim/app.py, sim/explorer/) in a browser: http://localhost:8765
+# (PORT=... to change). English or Bahasa Indonesia; a region, a scenario and its settings.
 # tools/solara-assets first puts the page's front end where Solara serves it from; Solara's
 # usage telemetry is switched off (the app makes no call outside this machine).
 explore: $(STAMP)
