@@ -250,3 +250,18 @@ def test_figures_are_written_as_png_and_svg(data: ReportData, tmp_path: Path) ->
     for stem in made:
         assert (tmp_path / "id" / f"{stem}.svg").is_file()
     assert np.all([p.stat().st_size > 1000 for p in made.values()])
+
+
+def test_headcount_title_names_every_scenario_tied_for_the_lowest(data: ReportData) -> None:
+    bands = figure_style.mean_bands(data.timeseries, data.keys, "p0")
+    last = bands[bands["month"] == bands["month"].max()]
+    for lang in text.LANGS:
+        finals = {
+            labels.scenario_label(s, lang): 100 * float(m)
+            for s, m in zip(last["scenario"], last["mean"], strict=True)
+        }
+        top = leaders(finals, 2, largest=False)
+        title = draw_headcount(data, lang)._suptitle.get_text().replace("\n", " ")
+        for name in finals:
+            assert (name in title.split(";")[0]) == (name in top), (lang, name, title)
+        assert fmt_number(finals[top[0]], 2, lang) + "%" in title

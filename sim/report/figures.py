@@ -125,8 +125,8 @@ def draw_headcount(
             ax.set_xlabel(t("month", lang), fontsize=9)
         if i % ncols == 0:
             ax.set_ylabel(t("f_headcount_y", lang), fontsize=9)
-    title = _claim(finals, 1, lang, "t_headcount", largest=False)
-    best = leaders(finals, 1, largest=False)
+    title = _claim(finals, 2, lang, "t_headcount", largest=False)  # as the tables show P0
+    best = leaders(finals, 2, largest=False)
     point = next(
         (p for p in data.points() if len(best) == 1 and point_label(p, data.keys, lang) in best),
         None,
