@@ -109,37 +109,57 @@ def _row(scenario: str, metric: str, statistic: str, mean: float, **diff) -> dic
     return row
 
 
-def _data(folder: Path, diffs: dict[str, dict[str, tuple[float, float, float]]]) -> ReportData:
-    """``diffs``: scenario -> metric -> (difference, CI half-width, Holm p), all fractions."""
+def _data(
+    folder: Path,
+    diffs: dict[str, dict[str, tuple[float, float, float]]],
+    regions: tuple[str, ...] = ("NUSA TENGGARA TIMUR",),
+) -> ReportData:
+    """``diffs``: scenario -> metric -> (difference, CI half-width, Holm p), all fractions.
+
+    Over several ``regions`` the region is swept (a key), with the same differences in each.
+    """
     names = ["ref", *diffs]
+    swept = len(regions) > 1
     rows = []
-    for s in names:
-        for m, level in REF_LEVEL.items():
-            if s == "ref":
-                rows.append(_row(s, m, "final", level))
-            else:
-                d, half, p = diffs[s][m]
-                rows.append(_row(s, m, "final", level + d, d=d, half=half, p=p))
-        spent = SPENT.get(s, 5e11)
-        rows.append(_row(s, "spent_transfers", "run_mean", spent / MONTHS))
+    for region in regions:
+        for s in names:
+            for m, level in REF_LEVEL.items():
+                if s == "ref":
+                    rows.append(_row(s, m, "final", level) | {"region": region})
+                else:
+                    d, half, p = diffs[s][m]
+                    row = _row(s, m, "final", level + d, d=d, half=half, p=p)
+                    rows.append(row | {"region": region})
+            spent = SPENT.get(s, 5e11)
+            rows.append(_row(s, "spent_transfers", "run_mean", spent / MONTHS) | {"region": region})
     summary = pd.DataFrame(rows, columns=["scenario", "region", *SUMMARY_COLUMNS])
     manifest = {
         "reps": 20,
         "reference": "ref",
         "baseline_for_value_for_money": "no_programs",
+        "sweep_keys": ["region"] if swept else [],
         "scenarios": [
-            {"scenario": s, "sweep": {}, "content_hash": s, "households": 10_000, "months": MONTHS}
+            {
+                "scenario": s,
+                "sweep": {"region": r} if swept else {},
+                "content_hash": f"{s}-{r}",
+                "households": 10_000,
+                "months": MONTHS,
+            }
+            for r in regions
             for s in names
         ],
     }
     resolved = {
-        s: {
-            "population": {"households": 10_000, "households_represented": 1_371_200},
-            "region": "NUSA TENGGARA TIMUR",
+        f"{s}-{r}": {
+            "population": {"households": 10_000, "households_represented": 1_371_200 + i},
+            "region": r,
         }
+        for i, r in enumerate(regions)
         for s in names
     }
-    return ReportData(folder, manifest, summary, ["scenario"], pd.DataFrame(), resolved)
+    keys = ["scenario", "region"] if swept else ["scenario"]
+    return ReportData(folder, manifest, summary, keys, pd.DataFrame(), resolved)
 
 
 NOT = (0.0001, 0.0003, 1.0)
@@ -258,6 +278,18 @@ def test_nothing_detectable_is_the_one_item(tmp_path: Path) -> None:
     assert len(items) == 1
     assert items[0].startswith("No difference from ref after 10 years is detectable")
     assert "20 replicates per scenario" in items[0]
+
+
+def test_several_regions_name_the_region_of_each_finding(tmp_path: Path) -> None:
+    diffs = {"a": {"p0": (-0.004, 0.001, 0.001), "p1": NOT, "p2": NOT}}
+    page = _page(_data(tmp_path, diffs, ("NUSA TENGGARA TIMUR", "ACEH")))
+    assert "2 regions (NUSA TENGGARA TIMUR and ACEH), each simulated by 10,000 households" in page
+    assert "standing for 1,371,200-1,371,201 real households" in page
+    items = _items(page)
+    assert [i.split(" (")[0] for i in items] == ["In NUSA TENGGARA TIMUR", "In ACEH"]
+    assert "1,371,201 real ones" in items[1]
+    assert "a (ACEH) in P1 and P2" in page  # the undetectable sentence names the region
+    assert "a (NUSA TENGGARA TIMUR) Rp 920.0 bn" in page
 
 
 def test_a_batch_without_comparisons_states_levels(tmp_path: Path) -> None:

@@ -29,6 +29,9 @@ from sim.report.text import t
 P_FLOOR = 0.001
 """Smaller p-values are written as ``< 0.001``."""
 
+MAX_NAMED_REGIONS = 6
+"""A batch over more regions than this leaves their names to the region table."""
+
 
 def add_summary(doc: Document, data: ReportData, lang: str) -> Findings:
     """The summary page: its context paragraph, the ranked findings and the rest in a sentence.
@@ -112,6 +115,7 @@ def population_text(data: ReportData, lang: str) -> str:
             "sum_population_many",
             lang,
             count=len(names),
+            regions=f" ({join_names(names, lang)})" if len(names) <= MAX_NAMED_REGIONS else "",
             simulated=simulated,
             represented=represented,
         )
@@ -141,14 +145,10 @@ def period_text(data: ReportData, lang: str) -> str:
     if len(months) > 1:
         return t("sum_period_mixed", lang, shortest=months[0], longest=months[-1], start=start)
     end = calendar_label(float(month_dates(months[0], first)), lang)
-    return t(
-        "sum_period_one",
-        lang,
-        when=horizon(months[0], lang),
-        months=months[0],
-        start=start,
-        end=end,
-    )
+    when = horizon(months[0], lang)
+    if months[0] % 12:  # the horizon is already in months
+        return t("sum_period_months", lang, when=when, start=start, end=end)
+    return t("sum_period_one", lang, when=when, months=months[0], start=start, end=end)
 
 
 def money_of(data: ReportData) -> dict[str, float]:
