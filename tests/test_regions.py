@@ -92,19 +92,44 @@ def test_fit_before_post_stratification_is_close(fits) -> None:
     assert off.empty, off.to_string()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss (issue 17 note): a kabupaten/kota's one distribution, fitted to its "
-    "total P0, P1, P2 and its province's Gini, misses its own P0 before post-stratification by "
-    "up to 16.6 points (mean 1.39; 166 of 514 beyond 1.5), worst where the poor bunch just "
-    "below the line; month 0 then leans on weight factors up to 4.9",
-)
-def test_district_fit_before_post_stratification_is_close(fits) -> None:
-    """The same bound for every kabupaten/kota (not met yet: the district fit is not good)."""
+def test_district_fit_before_post_stratification_meets_p0(fits) -> None:
+    """Every kabupaten/kota's start meets its own P0 before post-stratification (0.5.0: up to
+    16.6 points off, weight factors up to 4.9); weights then correct sampling noise only."""
     f = fits[fits["level"] == "district"]
     assert len(f) == 514
-    assert (f["res_raw_p0"].abs() <= RAW_BAND[0]).all()
-    assert (f["res_raw_p1"].abs() <= RAW_BAND[1]).all()
+    off = f.loc[f["res_raw_p0"].abs() > RAW_BAND[0], ["name", "res_raw_p0"]]
+    assert off.empty, off.to_string()
+
+
+def test_district_p1_misses_have_a_recorded_cause(fits) -> None:
+    """P1 is not post-stratified; where a kabupaten/kota's misses BPS's by more than the
+    provinces' band, the cause is one of two, each recorded, never the potential's fit:
+
+    - the depth trade-off: it was refitted shallower because its deeper fit missed P0 (the tries
+      are in its preset's header), and its P1 is above BPS's (the model's noise floor);
+    - the measured distribution: its GB2 cannot meet P0, P1, P2 and the borrowed province Gini
+      at once (cost above 1) and itself misses P1 so (month 0 reproduces the GB2 within 0.1).
+    """
+    from sim.regions.fit import DISTRICT_P0_ACCEPT, lowest_knot
+
+    f = fits[fits["level"] == "district"]
+    wide = f[f["res_raw_p1"].abs() > RAW_BAND[1]]
+    for _, row in wide.iterrows():
+        name, miss = row["name"], row["res_raw_p1"]
+        standard = row["correction_lowest_knot"] <= lowest_knot(row["bps_p0"] / 100) + 1e-9
+        if standard:
+            gb2_miss = row["gb2_p1"] - row["bps_p1"]  # percent, as raw_p1
+            assert row["gb2_cost_urban"] > 1.0, f"{name}: P1 {miss:+.2f} with a GB2 that fits"
+            assert abs(row["raw_p1"] - row["gb2_p1"]) < 0.1, name
+            assert abs(gb2_miss) > RAW_BAND[1] and gb2_miss * miss > 0, name
+            continue
+        assert miss > 0, f"{name}: P1 {miss:+.2f} below BPS after a shallower refit"
+        header = resolve_region(name).preset.read_text().split("\n[", 1)[0]
+        assert "before post-stratification by lowest knot (from" in header, name
+        # the deepest try first: "from -1.75: P0 14.61, P1 1.87; ..."
+        first = header.split("by lowest knot (from ", 1)[1].split(";", 1)[0]
+        p0_first = float(first.split("P0 ", 1)[1].split(",", 1)[0])
+        assert abs(p0_first - row["bps_p0"]) > DISTRICT_P0_ACCEPT, name
 
 
 def test_post_stratification_keeps_persons_and_meets_the_target() -> None:
@@ -168,6 +193,38 @@ def test_fit_one_region_end_to_end_at_tiny_size(tmp_path) -> None:
     assert "growth_annual = 0.01230" in text and "# growth: 0.01230, a test" in text
     changed = [a for a, b in zip(before.splitlines(), text.splitlines(), strict=True) if a != b]
     assert len(changed) == 2  # the growth line and its comment, nothing else
+
+
+def test_a_district_is_refitted_shallower_until_it_meets_p0() -> None:
+    """The depth search (sim.regions.fit.fit_region) at a tiny size: Tolikara, whose poor sit
+    just below the line, misses P0 from the standard depth and is refitted shallower."""
+    from sim.regions.fit import (
+        DISTRICT_P0_ACCEPT,
+        SEARCH_STEP,
+        fit_region,
+        lowest_knot,
+        poverty_knot,
+    )
+
+    region = resolve_region("Tolikara")
+    fit = fit_region(region, households=2_000, seeds=1, iterations=2)
+    p0, target = fit.targets.total["p0"], 100 * fit.targets.total["p0"]
+    knots = [k for k, _, _ in fit.attempts]
+    miss = {k: abs(q - target) for k, q, _ in fit.attempts}
+    assert knots[0] == lowest_knot(p0) and miss[knots[0]] > DISTRICT_P0_ACCEPT
+    # steps of SEARCH_STEP up to the poverty quantile's knot, stopping at the first within band
+    steps = [knots[0]]
+    while steps[-1] < poverty_knot(p0) and miss[steps[-1]] > DISTRICT_P0_ACCEPT:
+        steps.append(min(steps[-1] + SEARCH_STEP, poverty_knot(p0)))
+    assert knots[: len(steps)] == steps
+    for extra in knots[len(steps) :]:  # a bisection only when no step met P0
+        assert all(miss[k] > DISTRICT_P0_ACCEPT for k in steps)
+        assert min(steps) < extra < max(steps) and extra not in steps
+    within = [k for k in knots if miss[k] <= DISTRICT_P0_ACCEPT]
+    assert fit.knot == (min(within) if within else min(knots, key=miss.get))
+    assert miss[fit.knot] < miss[knots[0]]  # shallower met P0 better
+    p1 = {k: q1 for k, _, q1 in fit.attempts}
+    assert p1[fit.knot] > p1[knots[0]]  # ... at the price of a larger P1
 
 
 def test_unknown_region_exits_2_in_one_line() -> None:

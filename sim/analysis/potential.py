@@ -71,13 +71,31 @@ def measured_log_quantiles(
     Returns:
         ``{area: log rupiah per capita per month at CORRECTION_KNOTS}``.
     """
+    return measured_month0(overrides, households, seeds, scenario)[0]
+
+
+def measured_month0(
+    overrides: dict, households: int, seeds: int, scenario: str = "no_programs"
+) -> tuple[dict[str, np.ndarray], tuple[float, float]]:
+    """:func:`measured_log_quantiles` and the pooled populations' P0 and P1 at month 0.
+
+    Returns:
+        The log quantiles per area and the headcount and poverty gap index of the pooled
+        populations (percent of persons, against their area's line, as surveyed, before any
+        post-stratification).
+    """
     sc = load_scenario(scenario, overrides={"population.households": households, **overrides})
     pooled: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {a: [] for a in AREAS}
+    poor = gap = persons = 0.0
     for seed in range(seeds):
         model = PovertyModel(sc, rng=seed)
         hh = model.households
         y = np.asarray(model.observed_consumption_pc(), dtype=np.float64)
         w = hh.weight.astype(np.float64) * hh.members
+        line = model.lines0.astype(np.float64)
+        poor += float(w[y < line].sum())
+        gap += float(w @ np.clip(1.0 - y / line, 0.0, None))
+        persons += float(w.sum())
         for area, mask in (("urban", hh.urban), ("rural", ~hh.urban)):
             pooled[area].append((y[mask], w[mask]))
     u = special.ndtr(CORRECTION_KNOTS)
@@ -88,7 +106,7 @@ def measured_log_quantiles(
         y = np.concatenate([x for x, _ in pooled[area]])
         w = np.concatenate([v for _, v in pooled[area]])
         out[area] = np.log(weighted_quantiles(y, w, u))
-    return out
+    return out, (100.0 * poor / persons, 100.0 * gap / persons)
 
 
 @dataclass(frozen=True)
@@ -98,6 +116,8 @@ class CorrectionFit:
     correction: dict[str, tuple[float, ...]]
     gaps: list[float]
     """Largest |log Q_GB2 - log Q_measured| over knots and areas, per iteration (log points)."""
+    poverty: tuple[float, float] = (float("nan"), float("nan"))
+    """Month 0's P0 and P1 with the fitted correction (percent; the pooled runs, as surveyed)."""
 
 
 def target_log_quantiles(scenario: str = "no_programs", overrides: dict | None = None) -> dict:
@@ -161,13 +181,15 @@ def fit_correction(
     first = int(np.argmax(fitted))
     top = int(np.flatnonzero(fitted)[-1])
     gaps: list[float] = []
+    measured: list[tuple[float, float]] = []
     iterates: list[dict[str, np.ndarray]] = []
 
     def measure(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         ov = {**overrides}
         for a in AREAS:
             ov[f"calibration.{a}.correction"] = [float(x) for x in c[a]]
-        got = measured_log_quantiles(ov, households, seeds)
+        got, poverty = measured_month0(ov, households, seeds)
+        measured.append(poverty)
         gaps.append(max(float(np.max(np.abs(target[a] - got[a])[fitted])) for a in got))
         if progress:
             print(f"iteration {len(gaps) - 1}: largest gap {gaps[-1]:.4f} log points", flush=True)
@@ -184,4 +206,5 @@ def fit_correction(
     last = iterates[-max(1, min(average, len(iterates))) :]
     mean = {a: _monotone(target[a], np.mean([c[a] for c in last], axis=0)) for a in AREAS}
     measure(mean)  # the gap of the fitted correction, last in ``gaps``
-    return CorrectionFit({a: tuple(round(float(x), 5) for x in mean[a]) for a in AREAS}, gaps)
+    rounded = {a: tuple(round(float(x), 5) for x in mean[a]) for a in AREAS}
+    return CorrectionFit(rounded, gaps, measured[-1])

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from sim.analysis.calibration import AREAS, PARAMS
 from sim.regions.catalogue import REGIONS_DIR, catalogue
-from sim.regions.fit import CHECK_SEEDS, RegionFit, lowest_knot, september_p0
+from sim.regions.fit import CHECK_SEEDS, RegionFit, september_p0
 from sim.regions.targets import RegionTargets
 
 FITS_PATH = REGIONS_DIR / "fits.csv"
@@ -93,7 +93,7 @@ def fit_row(fit: RegionFit, seconds: float) -> dict[str, object]:
     for m in ("p0", "p1", "p2"):
         row[f"gb2_{m}"] = 100 * fit.gb2["total"][m]
     row["correction_gap"] = fit.gaps[-1]
-    row["correction_lowest_knot"] = lowest_knot(t.total["p0"])
+    row["correction_lowest_knot"] = fit.knot
     row["correction_fit"] = (
         f"{fit.settings['iterations']} x {fit.settings['households']} x {fit.settings['seeds']}"
     )
