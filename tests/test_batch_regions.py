@@ -152,7 +152,7 @@ def test_report_has_the_region_table_and_figure_in_both_languages(two_regions):
     assert (two_regions / "figures" / "regions.png").read_bytes()[:4] == b"\x89PNG"
     ntt = bps_figures(NTT)
     row = next(line for line in en.splitlines() if line.startswith(f"| {NTT} |"))
-    assert f"| {ntt.p0:.2f} | {ntt.p1:.2f} | 1,380,000 | competition |" in row
+    assert f"| {ntt.p0:.2f} | {ntt.p1:.2f} | 1,380,000 | Competition |" in row
     assert "per Rp 1 billion of programme money" in en.split("## Regions")[1]
     data = read_folder(two_regions)
     doc = Document()
