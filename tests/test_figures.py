@@ -265,3 +265,40 @@ def test_headcount_title_names_every_scenario_tied_for_the_lowest(data: ReportDa
         for name in finals:
             assert (name in title.split(";")[0]) == (name in top), (lang, name, title)
         assert fmt_number(finals[top[0]], 2, lang) + "%" in title
+
+
+def _regions_data(tmp_path: Path, values: dict[str, float]) -> ReportData:
+    """A folder's data with one strategy's headline value for money in each region."""
+    import pandas as pd
+
+    from sim.report.contents import HEADLINE_VFM
+
+    rows = [
+        {
+            "scenario": "competition",
+            "region": region,
+            "statistic": "value_for_money",
+            "metric": HEADLINE_VFM,
+            "mean": v,
+            "ci_low": v - 1.0,
+            "ci_high": v + 1.0,
+            "reference": "",
+        }
+        for region, v in values.items()
+    ]
+    return ReportData(tmp_path, {}, pd.DataFrame(rows), ["scenario", "region"], pd.DataFrame())
+
+
+def test_regions_title_names_every_region_tied_for_the_best(tmp_path: Path) -> None:
+    from sim.report.regions import draw_regions
+
+    for lang in text.LANGS:
+        tie = draw_regions(_regions_data(tmp_path, {"ACEH": 0.2, "BALI": 0.4}), lang)
+        title = " ".join(tie._suptitle.get_text().split())
+        assert "ACEH" in title and "BALI" in title, title
+        one = draw_regions(_regions_data(tmp_path, {"ACEH": 10.0, "BALI": 20.0}), lang)
+        title = " ".join(one._suptitle.get_text().split())
+        assert "BALI" in title and "ACEH" not in title.split("(")[0], title
+        for fig in (tie, one):
+            fig.canvas.draw()
+            assert texts_outside(fig) == [] and tick_mismatches(fig, lang) == []

@@ -31,6 +31,7 @@ import numpy as np
 
 from sim.data import bps
 from sim.regions.catalogue import NATION, UnknownRegionError, resolve_region
+from sim.report.claims import leaders
 from sim.report.contents import HEADLINE_VFM
 from sim.report.document import Document
 from sim.report.figure_style import (
@@ -42,7 +43,7 @@ from sim.report.figure_style import (
     style_axes,
 )
 from sim.report.folder import ReportData
-from sim.report.labels import scenario_label
+from sim.report.labels import join_names, scenario_label
 from sim.report.numbers import ci_text, finite, fmt_number, fmt_percent, missing
 from sim.report.text import t
 
@@ -345,9 +346,27 @@ def draw_regions(data: ReportData, lang: str = "en") -> Any | None:
     fig.supxlabel(_wrap(unit, chars), fontsize=9)
     if best is not None:
         value = fmt_number(best[0], 0, lang)
-        heading = t(
-            "t_regions", lang, scen=scenario_label(best[1], lang), region=best[2], value=value
-        )
+        # Every (strategy, region) whose figure equals the best at the precision shown.
+        shown = {(s, r): v[0] for s, vals in by_strategy.items() for r, v in vals.items()}
+        keys = list(shown)
+        tied_pairs = [
+            keys[int(i)] for i in leaders({str(i): shown[k] for i, k in enumerate(keys)}, 0)
+        ]
+        if len(tied_pairs) > 1:  # a title that names one leader must not be read off a tie
+            hedge = ""
+            heading = t(
+                "t_regions_tie",
+                lang,
+                scen=join_names(
+                    list(dict.fromkeys(scenario_label(s, lang) for s, _ in tied_pairs)), lang
+                ),
+                region=join_names(list(dict.fromkeys(r for _, r in tied_pairs)), lang),
+                value=value,
+            )
+        else:
+            heading = t(
+                "t_regions", lang, scen=scenario_label(best[1], lang), region=best[2], value=value
+            )
         fig.suptitle(_wrap(heading + hedge, chars), fontsize=10)
     return finish(fig)
 
