@@ -279,7 +279,7 @@ CONTROLS = (
     ".explorer-sidebar button, .explorer-sidebar [role=slider], "
     ".explorer-sidebar [role=combobox], .explorer-sidebar .v-checkbox, "
     ".explorer-sidebar .v-slider-track, .explorer-sidebar input[type=text], "
-    ".explorer-sidebar .explorer-control > span, .explorer-sidebar label"
+    ".explorer-sidebar div.explorer-control > span, .explorer-sidebar label"
 )
 """Every control of the sidebar, its labels and its sliders' handles and tracks."""
 
