@@ -12,12 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.report.document import Document
-from sim.report.findings import MAX_FINDINGS, select_findings
+from sim.report.findings import MAX_FINDINGS, differences, select_findings
 from sim.report.folder import ReportData
 from sim.report.rounding import decimals_for, rounded_interval
 from sim.report.summary_page import add_summary
 from sim.report.text import t
-from sim.stats import SUMMARY_COLUMNS
+from sim.stats import SUMMARY_COLUMNS, holm
 
 # --------------------------------------------------------------------------------------------
 # Rounding to what the CI supports
@@ -175,9 +175,10 @@ def _mixed(folder: Path) -> ReportData:
             "b": {"p0": NOT, "p1": NOT, "p2": NOT},
             # c: P0 +0.9 points (10%): the largest, a rise
             "c": {"p0": (0.009, 0.002, 0.0001), "p1": NOT, "p2": NOT},
-            # d: P2 -0.01 points of 0.35 (2.9%), detectable at p just under 0.05
-            "d": {"p0": NOT, "p1": NOT, "p2": (-0.0001, 0.00005, 0.049)},
-            # e: tiny P0 difference, p just over 0.05: not detectable though its CI is > 0
+            # d: P2 -0.01 points of 0.35 (2.9%), raw p 0.0039: x 12 in Holm's step, 0.047
+            "d": {"p0": NOT, "p1": NOT, "p2": (-0.0001, 0.00005, 0.039)},
+            # e: tiny P0 difference, raw p 0.0051 (x 11: 0.056): not detectable though its CI
+            # is > 0
             "e": {"p0": (-0.0009, 0.0008, 0.051), "p1": NOT, "p2": NOT},
         },
     )
@@ -193,6 +194,22 @@ def test_findings_are_the_detectable_differences_ranked_by_relative_size(tmp_pat
     assert ("e", "p0") in undetectable and ("a", "p2") in undetectable
     assert len(undetectable) == 3 * 5 - 4
     assert found.family == 15 and found.compared and not found.more
+
+
+def test_the_summary_adjusts_over_its_own_primary_family(tmp_path: Path) -> None:
+    """Holm over the summary's final-month P0, P1 and P2 tests, not the batch's p_holm."""
+    data = _mixed(tmp_path)
+    raw = {
+        (d.point["scenario"], d.metric): d
+        for d in differences(data)  # already adjusted: compare with holm of the raw p-values
+    }
+    rows = data.summary[data.summary["reference"] == "ref"]
+    expected = holm(rows["p_value"].to_numpy(dtype=float))
+    got = [raw[(r["scenario"], r["metric"])].p_holm for _, r in rows.iterrows()]
+    assert got == pytest.approx(list(expected))
+    # the batch-wide p_holm (here: all 1) does not decide what the summary finds
+    data.summary["p_holm"] = 1.0
+    assert [f.point["scenario"] for f in select_findings(data).ranked] == ["c", "a", "d"]
 
 
 def test_more_than_five_findings_keeps_five_and_counts_the_rest(tmp_path: Path) -> None:
@@ -222,7 +239,7 @@ def test_summary_page_opens_with_context_and_quotable_findings(tmp_path: Path) -
     assert "10,000 simulated households standing for 1,371,200 real households of " in page
     assert "10 years (120 months), March 2024 to March 2034" in page
     assert "Rp 920.0 bn" in page and "Rp 900.0 bn" in page  # money per scenario
-    assert "after Holm's adjustment for the batch's 15 tests" in page
+    assert "after Holm's adjustment over the summary's 15 tests" in page
     items = _items(page)
     assert len(items) == 3
     for item in items:  # every finding stands alone
@@ -256,7 +273,7 @@ def test_the_verb_is_said_again_only_when_it_changes(tmp_path: Path) -> None:
     )
     (item,) = _items(_page(data))
     assert "a lowers the poverty headcount (P0) by 0.40 percentage points" in item
-    assert "Holm-adjusted p 0.001), the poverty gap index (P1) by 0.06 points" in item
+    assert "Holm-adjusted p < 0.001), the poverty gap index (P1) by 0.06 points" in item
     assert "and raises the poverty severity index (P2) by 0.020 points" in item
 
 

@@ -2,8 +2,13 @@
 
 A difference is a point's final-month P0, P1 or P2 minus the reference's at the same sweep
 point, paired replicate by replicate (``summary.csv``: ``diff_mean``, ``diff_ci_low``,
-``diff_ci_high``, ``p_holm``). It is *detectable* when its Holm-adjusted p-value (the family is
-every comparison of the batch, ``sim.stats.summarise``) is below :data:`ALPHA`.
+``diff_ci_high``, ``p_value``). It is *detectable* when its Holm-adjusted p-value is below
+:data:`ALPHA`. The summary's family is its primary endpoints, declared before any result is
+seen: the final-month P0, P1 and P2 differences from the reference, one per point and index
+(:func:`primary_holm`). The tables of the report adjust over every comparison of the batch
+(``summary.csv``'s ``p_holm``, ``sim.stats.summarise``), secondary outcomes included; a
+family of 255 tests, most of them on institutions' money, would hide the headline
+differences the summary is about.
 
 A finding is one point with its detectable differences. Findings are ranked by the size of
 their largest detectable difference relative to the reference's level of the same index
@@ -15,13 +20,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
-
-import numpy as np
 
 from sim.report.folder import ReportData
 from sim.report.numbers import finite
+from sim.stats import holm
 
 SUMMARY_METRICS = ("p0", "p1", "p2")
 """The headline indices of the findings: BPS's P0, P1 and P2 (fractions in ``summary.csv``)."""
@@ -128,19 +132,30 @@ def differences(data: ReportData, metrics: Sequence[str] = SUMMARY_METRICS) -> l
                     mean=float(r["diff_mean"]),
                     low=float(r["diff_ci_low"]),
                     high=float(r["diff_ci_high"]),
-                    p_holm=float(r["p_holm"]) if finite(r["p_holm"]) else math.nan,
+                    p_holm=float(r["p_value"]) if finite(r["p_value"]) else math.nan,
                     n=int(r["diff_n"]),
                     reference_level=float(level["mean"]) if level is not None else math.nan,
                 )
             )
-    return out
+    return primary_holm(out)
 
 
-def family_size(data: ReportData) -> int:
-    """The number of tests Holm's adjustment ran over: the finite raw p-values of the batch."""
-    if data.summary.empty:
-        return 0
-    return int(np.isfinite(data.summary["p_value"].to_numpy(dtype=float)).sum())
+def primary_holm(diffs: list[Difference]) -> list[Difference]:
+    """The differences with their raw p-values Holm-adjusted over this family (the summary's).
+
+    Args:
+        diffs: Differences carrying the raw p-value of their paired t-test in ``p_holm``.
+
+    Returns:
+        The same differences, ``p_holm`` adjusted over the finite p-values among them.
+    """
+    adjusted = holm([d.p_holm for d in diffs]) if diffs else []
+    return [replace(d, p_holm=float(p)) for d, p in zip(diffs, adjusted, strict=True)]
+
+
+def family_size(data: ReportData, metrics: Sequence[str] = SUMMARY_METRICS) -> int:
+    """The number of tests the summary's Holm adjustment ran over (finite raw p-values)."""
+    return sum(finite(d.p_holm) for d in differences(data, metrics))
 
 
 def select_findings(
@@ -173,6 +188,6 @@ def select_findings(
         ranked=found[:limit],
         more=found[limit:],
         undetectable=[d for d in diffs if not d.detectable],
-        family=family_size(data),
+        family=family_size(data, metrics),
         compared=bool(diffs),
     )
