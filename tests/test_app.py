@@ -91,6 +91,8 @@ def test_unknown_setting_is_refused():
 
     with pytest.raises(TypeError, match="unknown explorer setting"):
         Settings().with_control("coordination", 1.0)
+    with pytest.raises(ValueError, match="seed: -1 is refused"):
+        Settings().with_control("seed", -1)
 
 
 def test_a_run_stops_at_the_horizon_and_new_settings_keep_its_month():

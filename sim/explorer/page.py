@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Callable
 
 import pandas as pd
 import solara
@@ -40,6 +41,7 @@ from sim.explorer.words import LANGUAGES, t
 from sim.regions.catalogue import NATION
 from sim.report.labels import scenario_label
 from sim.report.numbers import fmt_number, fmt_rupiah
+from sim.scenario import ScenarioError
 
 SETTLE_S = 0.35
 """Seconds without a new change before new settings are applied (a drag sends many)."""
@@ -172,13 +174,11 @@ def RunCard(
 
 
 @solara.component
-def WhereCard(settings: solara.Reactive[Settings], represented: int, lang: str) -> None:
+def WhereCard(
+    s: Settings, move: Callable[[str, object], None], represented: int, lang: str
+) -> None:
     """Region, kabupaten/kota, scenario, households, horizon and seed."""
-    s = settings.value
     province = province_of(s.region)
-
-    def move(key: str, value: object) -> None:
-        settings.set(settings.value.with_control(key, value))
 
     with solara.Card(t("where", lang)):
         LabelledSelect(
@@ -224,13 +224,11 @@ def WhereCard(settings: solara.Reactive[Settings], represented: int, lang: str) 
 
 
 @solara.component
-def CooperationCard(settings: solara.Reactive[Settings], represented: int, lang: str) -> None:
+def CooperationCard(
+    s: Settings, move: Callable[[str, object], None], represented: int, lang: str
+) -> None:
     """The forms of cooperation, the lists shared, and the money and trust sliders."""
-    s = settings.value
     scenario = explorer_scenario(s)
-
-    def move(key: str, value: object) -> None:
-        settings.set(settings.value.with_control(key, value))
 
     with solara.Card(t("cooperation", lang)):
         solara.Text(t("cooperation_note", lang), style={"font-size": "0.8rem", "color": "#555"})
@@ -270,6 +268,18 @@ def Page() -> None:
     settings = solara.use_reactive(run.settings)
     frame = solara.use_reactive(run.frame)
     playing = solara.use_reactive(False)
+    refused = solara.use_reactive("")
+
+    def move(key: str, value: object) -> None:
+        """Take a control's new value, unless the scenario's schema refuses it (say why)."""
+        try:
+            wanted = settings.value.with_control(key, value)
+            explorer_scenario(wanted)
+        except (ScenarioError, ValueError) as error:
+            refused.set(str(error))
+            return
+        refused.set("")
+        settings.set(wanted)
 
     def apply() -> None:
         wanted = settings.value
@@ -311,8 +321,10 @@ def Page() -> None:
                         style={"width": "auto"},
                     )
             RunCard(run, frame, playing, lang.value)
-            WhereCard(settings, represented, lang.value)
-            CooperationCard(settings, represented, lang.value)
+            if refused.value:
+                solara.Error(refused.value, classes=["explorer-refused"])
+            WhereCard(settings.value, move, represented, lang.value)
+            CooperationCard(settings.value, move, represented, lang.value)
         with solara.Column(classes=["explorer-main"]):
             solara.HTML(tag="h2", unsafe_innerHTML=html.escape(t("title", lang.value)))
             if applying.pending or settings.value != run.settings:

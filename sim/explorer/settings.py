@@ -77,6 +77,8 @@ class Settings:
         if key in ("preset", "region"):
             return replace(self, **{key: value}, overrides=())
         if key in ("households", "months", "seed"):
+            if int(value) < 0:
+                raise ValueError(f"{key}: {value} is refused (allowed: 0 or more)")
             return replace(self, **{key: int(value)})
         if key not in SLIDERS and key not in SWITCHES and key != "information":
             raise TypeError(f"unknown explorer setting {key!r}")
