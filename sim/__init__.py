@@ -36,7 +36,7 @@ from sim.measures import value_for_money
 from sim.model import PovertyModel
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 
 metrics = measures
 """0.1's name of :mod:`sim.measures` (``from sim import metrics``)."""
