@@ -5,8 +5,9 @@ Chromium with Playwright: at 1280 and 1920 px, in English and Indonesian, every 
 inside the sidebar with its label whole; a slider dragged with the mouse changes the run; a
 scenario applies at once; the plots' axis says the month. Screenshots of both languages at both
 widths are written to ``results/screenshots/explorer_<lang>_<width>.png`` (ignored by git;
-CI keeps them as artifacts). The browser tests skip only when Chromium is missing outside CI;
-in CI (``CI`` set) they must run (``.ci/run`` installs Chromium and npm for the page's assets).
+there for CI to keep as artifacts). The browser tests skip only when Chromium is missing
+outside CI; in CI (``CI`` set) they must run (``.ci/run`` installs Chromium and npm for the
+page's assets).
 """
 
 from __future__ import annotations
