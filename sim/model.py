@@ -62,7 +62,7 @@ COLLECTED = (
     "coalition_members",
     "mean_trust",
 )
-"""Timeseries columns also kept in ``model.datacollector`` (Mesa's plot components read it)."""
+"""Timeseries columns also kept in ``model.datacollector`` (for Mesa's own tools)."""
 
 
 class PovertyModel(mesa.Model):
@@ -116,8 +116,8 @@ class PovertyModel(mesa.Model):
         self.record = MonthlyRecord(
             scenario, self.households, self.lines, self.streams, not self.check
         )
-        # Mesa's stock plot components (the explorer, sim/app.py) read model.datacollector:
-        # a few headline columns of the last timeseries row, collected at each recording.
+        # Mesa's DataCollector, for Mesa's own tools (stock plot components, batch_run): a few
+        # headline columns of the last timeseries row, collected at each recording.
         self.datacollector = mesa.DataCollector(
             model_reporters={c: [self._last_recorded, [c]] for c in COLLECTED}
         )
