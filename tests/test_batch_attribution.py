@@ -25,7 +25,7 @@ def test_a_batch_attributes_full_synergy_and_the_report_says_what_pays(tmp_path)
     assert list(table.component) == ["money", "partner services", "registry and shared lists"]
     assert np.isclose(table.effect.sum(), table.attrs["total"], rtol=1e-9, atol=1e-15)
     text = (folder / "report.md").read_text()
-    assert "## What in public_private_partnership pays" in text
+    assert "## What in Public-private partnership pays" in text
     assert "CSR money is spent in every scenario" in text
     # a rerun asking for the same keeps the file
     stamp = (folder / "attribution.csv").stat().st_mtime_ns

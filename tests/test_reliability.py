@@ -479,7 +479,7 @@ def test_loading_never_lets_a_crash_or_overflow_through(tmp_path, label):
 
 CLI_CASES = [
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00garbage\xff\xfe", {}),
-    ("valid: empty file (every default)", b"", {}),
+    ("empty file", b"", {}),  # refused: a planner who meant something wrote nothing
     ("broken TOML", FLAT[: FLAT.index("months = 120") + 8].encode(), {}),  # "months =" cut
     ("wrong type", FLAT.replace("months = 120", 'months = "ten years"').encode(), {}),
     ("negative", FLAT.replace("budget = ", "budget = -", 1).encode(), {}),
